@@ -1,0 +1,43 @@
+"""Command line: ``python -m autograder {release,grade,clean}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import course, notebooks, release
+from autograder.grade import grade
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser.add_argument("--course", type=Path, default=Path.cwd(),
+                        help="the course folder (default: the current directory)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    rel = commands.add_parser("release", help="regenerate notebooks/ from solutions/")
+    rel.add_argument("--output", type=Path, help="write the release here instead of notebooks/")
+    commands.add_parser("grade", help="autograde every submission, write reports/grades.csv")
+    commands.add_parser("clean", help="strip outputs and execution counts from stored notebooks")
+    args = parser.parse_args(argv)
+    root = args.course.resolve()
+    if not (root / course.SOURCE).is_dir():
+        parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
+
+    if args.command == "release":
+        for path in release.release(root, args.output):
+            print(f"wrote {path}")
+    elif args.command == "grade":
+        path = grade(root)
+        print((path.parent / "summary.txt").read_text(encoding="utf-8"))
+        print(f"grades written to {path}")
+    elif args.command == "clean":
+        for folder in (course.SOURCE, course.RELEASE):
+            for path in sorted((root / folder).rglob("*.ipynb")):
+                if ".ipynb_checkpoints" not in path.parts and notebooks.clean_file(path):
+                    print(f"cleaned {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""A course folder laid out as nbgrader expects, with this course's folder names."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+SOURCE = "solutions"
+RELEASE = "notebooks"
+SUBMITTED = "submitted"
+REPORTS = "reports"
+
+
+@dataclass(frozen=True)
+class TestCell:
+    """One autograded test cell of a source notebook."""
+
+    assignment: str
+    notebook: str
+    cell: str
+    max_score: float
+
+
+def assignments(root: Path) -> list[str]:
+    """The assignment ids: the folders of ``solutions/`` that hold notebooks, sorted."""
+    return sorted(p.name for p in (root / SOURCE).iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def source_notebooks(root: Path, assignment: str) -> list[Path]:
+    """The source notebooks of one assignment, sorted by name."""
+    return sorted((root / SOURCE / assignment).glob("*.ipynb"))
+
+
+def nbgrader_meta(cell: nbformat.NotebookNode) -> dict:
+    """The cell's nbgrader metadata (empty for cells nbgrader does not track)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_autograded_test(cell: nbformat.NotebookNode) -> bool:
+    """True for a code cell that nbgrader grades by running it (not a solution cell)."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
+
+
+def test_cells(root: Path, assignment: str) -> list[TestCell]:
+    """Every autograded test cell of an assignment, in notebook order."""
+    cells = []
+    for path in source_notebooks(root, assignment):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if is_autograded_test(cell):
+                meta = nbgrader_meta(cell)
+                cells.append(TestCell(assignment, path.stem, meta["grade_id"], float(meta["points"])))
+    return cells
+
+
+def nbgrader_env() -> dict[str, str]:
+    """The environment for nbgrader subprocesses: this interpreter's ``bin`` first on PATH,
+    because nbgrader runs ``alembic`` as a command when it creates a gradebook."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def run_nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``nbgrader ARGS`` in the course folder ``root`` and return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=root,
+        env=nbgrader_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

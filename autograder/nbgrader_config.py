@@ -1,0 +1,20 @@
+# nbgrader configuration of the course. The top-level nbgrader_config.py loads this file,
+# so every nbgrader command and the JupyterLab extensions started from the repository
+# root see it.
+c = get_config()  # noqa: F821 - provided by traitlets when the file is loaded
+
+c.CourseDirectory.course_id = "cnn-invariance"
+# The instructor notebooks (solutions + hidden tests) are nbgrader's source; the
+# student notebooks it generates are the release.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+
+# What a student sees in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# The longest cell of the course (the from-scratch loops on a photo) needs a few seconds.
+c.Execute.timeout = 120

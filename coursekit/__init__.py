@@ -1,0 +1,35 @@
+"""Helpers for the notebooks of the course *Translation Invariance & Equivariance in CNNs*.
+
+Small on purpose: loading the course photos, making synthetic test images, drawing
+figures, and the plain-language checks that the visible tests use. Nothing here is
+graded and nothing here solves an exercise.
+"""
+
+from coursekit.checks import (
+    check_array,
+    check_float,
+    check_raises,
+    check_unmodified,
+    snapshot,
+)
+from coursekit.data import DATA_DIR, load_photo, photo_names
+from coursekit.images import bright_pixel_image, random_image
+from coursekit.plotting import image_figure, show_images
+from coursekit.widgets import LiveFigure, figure_png
+
+__all__ = [
+    "DATA_DIR",
+    "LiveFigure",
+    "bright_pixel_image",
+    "check_array",
+    "check_float",
+    "check_raises",
+    "check_unmodified",
+    "figure_png",
+    "image_figure",
+    "load_photo",
+    "photo_names",
+    "random_image",
+    "show_images",
+    "snapshot",
+]

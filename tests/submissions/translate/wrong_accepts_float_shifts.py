@@ -1,0 +1,16 @@
+def translate(image, dy, dx, mode="constant"):
+    dy, dx = int(dy), int(dx)  # silently rounds 1.5 down to 1
+    if mode not in ("constant", "wrap"):
+        raise ValueError("bad mode")
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError("image must be 2-D")
+    image = image.astype(float)
+    if mode == "wrap":
+        return np.roll(image, (dy, dx), axis=(0, 1))
+    out = np.zeros_like(image)
+    h, w = image.shape
+    if abs(dy) >= h or abs(dx) >= w:
+        return out
+    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = image[max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
+    return out
