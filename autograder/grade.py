@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import course, release
@@ -65,6 +66,12 @@ def autograde(root: Path, student: str, assignment: str) -> Outcome:
         if name not in present:
             found = ", ".join(sorted(present)) or "no notebook"
             outcome.reasons.append(f"notebook {name}.ipynb missing from the submission (found: {found})")
+    for name in sorted(present & set(expected)):
+        try:
+            nbformat.read(folder / f"{name}.ipynb", as_version=4)
+        except Exception as error:  # noqa: BLE001 - any unreadable file is reported, not raised
+            outcome.reasons.append(f"notebook {name}.ipynb cannot be read ({type(error).__name__}: {error})")
+            present.discard(name)
     if not present & set(expected):
         return outcome
     try:

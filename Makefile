@@ -1,0 +1,47 @@
+# Every workflow of the course. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+# the virtual environment is (re)built when a requirements file changes
+STAMP  := $(VENV)/.installed
+# `make lab LAB_ARGS="--no-browser --port 8890"` passes options to JupyterLab
+LAB_ARGS ?=
+# `make test PYTEST_ARGS="-k translation"` passes options to pytest
+PYTEST_ARGS ?=
+
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help lab test release clean-notebooks autograde bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+lab: $(STAMP)  ## open the course in JupyterLab (creates the environment on first use)
+	$(BIN)/jupyter lab notebooks/01_translation/01_translation.ipynb $(LAB_ARGS)
+
+test: $(STAMP)  ## run the whole test suite
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+release: $(STAMP)  ## regenerate the student notebooks (notebooks/) from solutions/
+	$(PY) -m autograder release
+
+clean-notebooks: $(STAMP)  ## strip outputs and execution counts from stored notebooks
+	$(PY) -m autograder clean
+
+autograde: $(STAMP)  ## grade every submission in submitted/, write reports/grades.csv
+	$(PY) -m autograder grade
+
+bench: $(STAMP)  ## measure speed (loops vs vectorised vs libraries, course run time)
+	@mkdir -p artifacts
+	@for script in bench/bench_*.py; do echo "## $$script"; $(PY) $$script || exit 1; echo; done | tee artifacts/bench.md
+
+clean:  ## remove grading state and caches (keeps the environment)
+	rm -rf gradebook.db submitted autograded feedback reports artifacts .pytest_cache

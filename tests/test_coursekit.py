@@ -1,0 +1,109 @@
+"""The notebook helper package: checks fail with useful messages, figures and widgets work."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from coursekit import (  # noqa: E402
+    LiveFigure,
+    bright_pixel_image,
+    check_array,
+    check_float,
+    check_raises,
+    check_unmodified,
+    image_figure,
+    random_image,
+    snapshot,
+)
+
+
+def test_check_array_accepts_any_float_dtype():
+    check_array(np.ones((2, 2), np.float32), np.ones((2, 2)), what="f()")
+    check_array(np.ones((2, 2)), [[1, 1], [1, 1]], what="f()")
+
+
+@pytest.mark.parametrize(
+    ("actual", "message"),
+    [
+        ([[1.0, 1.0]], "should return a NumPy array"),
+        (np.ones((1, 2), dtype=np.uint8), "dtype uint8"),
+        (np.ones((2, 1)), "shape (2, 1)"),
+        (np.array([[1.0, 2.0]]), "1 wrong value(s) out of 2. The first is at index (0, 1)"),
+    ],
+)
+def test_check_array_explains_what_is_wrong(actual, message):
+    with pytest.raises(AssertionError, match="f\\(\\)") as error:
+        check_array(actual, np.ones((1, 2)), what="f()", hint="try harder")
+    assert message in str(error.value)
+
+
+def test_check_array_gives_the_hint():
+    with pytest.raises(AssertionError, match="Hint: look at the sign"):
+        check_array(-np.ones(2), np.ones(2), what="f()", hint="look at the sign")
+
+
+def test_check_float():
+    check_float(np.float64(2.0), 2.0, what="g()")
+    check_float(2.0000000001, 2.0, what="g()")
+    for wrong in (np.array(2.0), np.array([2.0]), 2, "2.0"):
+        with pytest.raises(AssertionError, match="should return a float"):
+            check_float(wrong, 2.0, what="g()")
+    with pytest.raises(AssertionError, match="returned 3.0, but the expected value is 2.0"):
+        check_float(3.0, 2.0, what="g()")
+
+
+def test_check_raises():
+    def raises_value_error():
+        raise ValueError("no")
+
+    check_raises(ValueError, raises_value_error, what="h()")
+    check_raises((TypeError, ValueError), raises_value_error, what="h()")
+    with pytest.raises(AssertionError, match="should raise TypeError, but it raised ValueError"):
+        check_raises(TypeError, raises_value_error, what="h()")
+    with pytest.raises(AssertionError, match="returned int without an error"):
+        check_raises(ValueError, lambda: 1, what="h()")
+
+
+def test_check_unmodified():
+    for image in (np.arange(6.0).reshape(2, 3), np.arange(6, dtype=np.uint8).reshape(2, 3)):
+        before = snapshot(image)
+        check_unmodified(before, image, what="k")
+        image[0, 0] += 1
+        with pytest.raises(AssertionError, match="changed its input"):
+            check_unmodified(before, image, what="k")
+
+
+def test_synthetic_images():
+    pixel = bright_pixel_image((10, 10), (2, 2))
+    assert pixel.sum() == 1 and pixel[2, 2] == 1
+    assert np.array_equal(random_image((3, 4), seed=1), random_image((3, 4), seed=1))
+    assert random_image((3, 4), dtype=np.uint8).dtype == np.uint8
+
+
+def test_image_figure_shows_values_of_small_uint8_images_without_overflow():
+    with np.errstate(over="raise"):
+        fig = image_figure([np.array([[0, 255], [200, 100]], dtype=np.uint8)], ["u8"], values=True)
+    assert [t.get_text() for t in fig.axes[0].texts] == ["0", "255", "200", "100"]
+    with pytest.raises(ValueError, match="titles"):
+        image_figure([np.ones((2, 2))], ["a", "b"])
+
+
+def test_live_figure_redraws_on_change():
+    calls = []
+
+    def draw(n):
+        calls.append(n)
+        return image_figure([np.eye(4) * n], [f"n = {n}"])
+
+    live = LiveFigure(draw, n=widgets.IntSlider(value=1, min=0, max=5))
+    first = bytes(live.image.value)
+    assert first.startswith(b"\x89PNG") and calls == [1]
+    live.controls["n"].value = 3
+    assert calls == [1, 3] and bytes(live.image.value) != first
+    assert 0 < live.last_update_seconds < 5

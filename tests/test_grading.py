@@ -1,0 +1,151 @@
+"""The tests are proven through the real grading path.
+
+For every assignment, a scratch class is graded with ``python -m autograder grade``:
+the reference solution (full marks), the released stub (zero), and one submission per
+file in ``tests/submissions/<function>/`` (that implementation in place of the
+function's solution cell, the reference solution everywhere else). ``wrong_*``
+implementations must lose points on their function's test cells; ``ok_*`` alternatives
+must keep full marks. Broken submissions in the same class must not disturb the rest.
+
+Run one assignment's class: ``pytest tests/test_grading.py -k 02_equivariance``.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import itertools
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import course, notebooks
+from conftest import ROOT, copy_course, read
+
+SUBMISSIONS = ROOT / "tests" / "submissions"
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def solution_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    return {course.nbgrader_meta(c)["grade_id"]: c for c in nb.cells
+            if c.cell_type == "code" and course.nbgrader_meta(c).get("solution")}
+
+
+def home_assignments() -> dict[str, tuple[str, Path]]:
+    """Each graded function -> the first assignment (and notebook) that defines it."""
+    homes: dict[str, tuple[str, Path]] = {}
+    for assignment in course.assignments(ROOT):
+        for path in course.source_notebooks(ROOT, assignment):
+            for name in solution_cells(read(path)):
+                homes.setdefault(name, (assignment, path))
+    return homes
+
+
+def implementations(function: str) -> list[Path]:
+    return sorted((SUBMISSIONS / function).glob("*.py"))
+
+
+def without_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if line.strip() not in MARKERS)
+
+
+def submission(assignment: str, notebook: str, replace: dict[str, str] | None) -> str:
+    """A student's notebook: the release with the reference solutions filled in, except
+    for the functions in ``replace``; ``replace=None`` gives the untouched stub."""
+    released = read(ROOT / course.RELEASE / assignment / f"{notebook}.ipynb")
+    if replace is not None:
+        reference = solution_cells(read(ROOT / course.SOURCE / assignment / f"{notebook}.ipynb"))
+        for name, cell in solution_cells(released).items():
+            cell.source = replace.get(name, without_markers(reference[name].source))
+    return notebooks.dumps(released)
+
+
+def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
+    """student id -> (kind, function) for one assignment's scratch class."""
+    students: dict[str, tuple[str, str | None]] = {"reference": ("reference", None), "stub": ("stub", None)}
+    for function, (home, _) in sorted(home_assignments().items()):
+        if home == assignment:
+            for path in implementations(function):
+                kind = "ok" if path.stem.startswith("ok_") else "wrong"
+                students[f"{function}__{path.stem}"] = (kind, function)
+    return students
+
+
+@functools.cache
+def graded(assignment: str, workdir: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """Grade the assignment's class once; student -> cell -> (score, max_score)."""
+    root = copy_course(Path(workdir) / assignment)
+    (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
+    folder = lambda student: root / course.SUBMITTED / student / assignment  # noqa: E731
+    for student, (kind, function) in class_for(assignment).items():
+        replace = None if kind == "stub" else {}
+        if function is not None:
+            replace = {function: (SUBMISSIONS / function / f"{student.split('__', 1)[1]}.py").read_text()}
+        folder(student).mkdir(parents=True)
+        (folder(student) / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
+    # two broken submissions graded in the same batch
+    folder("broken_json").mkdir(parents=True)
+    (folder("broken_json") / f"{notebook}.ipynb").write_text('{"cells": [')
+    folder("renamed").mkdir(parents=True)
+    (folder("renamed") / f"{notebook} (1).ipynb").write_text(submission(assignment, notebook, {}))
+
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade"],
+                          capture_output=True, text=True, check=False, timeout=3000)
+    assert done.returncode == 0, done.stderr[-3000:]
+    scores: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    with (root / course.REPORTS / "grades.csv").open() as handle:
+        for row in csv.DictReader(handle):
+            if row["assignment"] == assignment:
+                scores[row["student_id"]][row["cell"]] = (float(row["score"]), float(row["max_score"]))
+    scores["_summary"] = (root / course.REPORTS / "summary.txt").read_text()  # type: ignore[assignment]
+    return scores
+
+
+# one xdist group per assignment, so that each class is graded once, by one worker
+CASES = [pytest.param(a, s, kind, f, id=f"{a}:{s}", marks=pytest.mark.xdist_group(a))
+         for a in course.assignments(ROOT) for s, (kind, f) in class_for(a).items()]
+ASSIGNMENTS = [pytest.param(a, id=a, marks=pytest.mark.xdist_group(a)) for a in course.assignments(ROOT)]
+
+
+@pytest.fixture(scope="session")
+def workdir(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("classes"))
+
+
+@pytest.mark.parametrize(("assignment", "student", "kind", "function"), CASES)
+def test_submission_scores_as_expected(assignment, student, kind, function, workdir):
+    scores = graded(assignment, workdir)
+    cells = scores[student]
+    expected_cells = {c.cell for c in course.test_cells(ROOT, assignment)}
+    assert set(cells) == expected_cells, "grades.csv must have one row per autograded test cell"
+    if kind == "reference":
+        assert all(s == m for s, m in cells.values()), f"the solution loses points: {cells}"
+    elif kind == "stub":
+        assert all(s == 0 for s, _ in cells.values()), f"the empty stub scores points: {cells}"
+    else:
+        own = {c: v for c, v in cells.items() if c.startswith(f"test_{function}_")}
+        assert own, f"no test cells for {function}"
+        score, maximum = sum(s for s, _ in own.values()), sum(m for _, m in own.values())
+        if kind == "ok":
+            assert all(s == m for s, m in cells.values()), f"a correct alternative loses points: {cells}"
+        else:
+            assert score < maximum, f"{student} is wrong but keeps full marks on {function}: {own}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_broken_submissions_get_zero_with_a_reason(assignment, workdir):
+    scores = graded(assignment, workdir)
+    summary = scores["_summary"]
+    for student in ("broken_json", "renamed"):
+        assert scores[student] and all(s == 0 for s, _ in scores[student].values())
+
+    def block(student: str) -> str:
+        first, *rest = summary.split(f"\n{student}:", 1)[1].splitlines()
+        return "\n".join([first, *itertools.takewhile(lambda line: line.startswith("    "), rest)])
+
+    assert "cannot be read" in block("broken_json"), block("broken_json")
+    assert "missing from the submission" in block("renamed"), block("renamed")
