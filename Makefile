@@ -7,6 +7,8 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 # `make lab LAB_ARGS="--no-browser --port 8890"` passes options to JupyterLab
 LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told (containers, CI machines)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # `make test PYTEST_ARGS="-k translation"` passes options to pytest
 PYTEST_ARGS ?=
 
@@ -25,7 +27,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	touch $@
 
 lab: $(STAMP)  ## open the course in JupyterLab (creates the environment on first use)
-	$(BIN)/jupyter lab notebooks/01_translation/01_translation.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab notebooks/01_translation/01_translation.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)  ## run the whole test suite
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)

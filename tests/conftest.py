@@ -8,9 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course
+from autograder import course, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
 def solution_notebooks() -> list[Path]:
@@ -35,6 +36,26 @@ def copy_course(target: Path) -> Path:
     shutil.copy2(ROOT / "nbgrader_config.py", target / "nbgrader_config.py")
     shutil.copy2(ROOT / "autograder" / "nbgrader_config.py", target / "autograder" / "nbgrader_config.py")
     return target
+
+
+def solution_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
+    return {course.nbgrader_meta(c)["grade_id"]: c for c in nb.cells
+            if c.cell_type == "code" and course.nbgrader_meta(c).get("solution")}
+
+
+def without_markers(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if line.strip() not in MARKERS)
+
+
+def submission(assignment: str, notebook: str, replace: dict[str, str] | None) -> str:
+    """A student's notebook: the release with the reference solutions filled in, except
+    for the functions in ``replace``; ``replace=None`` gives the untouched stub."""
+    released = read(ROOT / course.RELEASE / assignment / f"{notebook}.ipynb")
+    if replace is not None:
+        reference = solution_cells(read(ROOT / course.SOURCE / assignment / f"{notebook}.ipynb"))
+        for name, cell in solution_cells(released).items():
+            cell.source = replace.get(name, without_markers(reference[name].source))
+    return notebooks.dumps(released)
 
 
 @pytest.fixture

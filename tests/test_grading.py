@@ -20,19 +20,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from autograder import course, notebooks
-from conftest import ROOT, copy_course, read
+from autograder import course
+from conftest import ROOT, copy_course, read, solution_cells, submission
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def solution_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
-    return {course.nbgrader_meta(c)["grade_id"]: c for c in nb.cells
-            if c.cell_type == "code" and course.nbgrader_meta(c).get("solution")}
 
 
 def home_assignments() -> dict[str, tuple[str, Path]]:
@@ -47,21 +40,6 @@ def home_assignments() -> dict[str, tuple[str, Path]]:
 
 def implementations(function: str) -> list[Path]:
     return sorted((SUBMISSIONS / function).glob("*.py"))
-
-
-def without_markers(source: str) -> str:
-    return "\n".join(line for line in source.splitlines() if line.strip() not in MARKERS)
-
-
-def submission(assignment: str, notebook: str, replace: dict[str, str] | None) -> str:
-    """A student's notebook: the release with the reference solutions filled in, except
-    for the functions in ``replace``; ``replace=None`` gives the untouched stub."""
-    released = read(ROOT / course.RELEASE / assignment / f"{notebook}.ipynb")
-    if replace is not None:
-        reference = solution_cells(read(ROOT / course.SOURCE / assignment / f"{notebook}.ipynb"))
-        for name, cell in solution_cells(released).items():
-            cell.source = replace.get(name, without_markers(reference[name].source))
-    return notebooks.dumps(released)
 
 
 def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
