@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab test release clean-notebooks autograde bench clean
+.PHONY: help lab test release clean-notebooks autograde bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -44,6 +44,12 @@ autograde: $(STAMP)  ## grade every submission in submitted/, write reports/grad
 bench: $(STAMP)  ## measure speed (loops vs vectorised vs libraries, course run time)
 	@mkdir -p artifacts
 	@for script in bench/bench_*.py; do echo "## $$script"; $(PY) $$script || exit 1; echo; done | tee artifacts/bench.md
+
+doctor: $(STAMP)  ## check that this machine is ready for the course, in plain words
+	$(PY) -m coursekit doctor
+
+fresh-check:  ## clone the course and run the README's two set-up commands on it, as a new user would
+	bash .ci/fresh-machine-check
 
 clean:  ## remove grading state and caches (keeps the environment)
 	rm -rf gradebook.db submitted autograded feedback reports artifacts .pytest_cache
