@@ -18,3 +18,9 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # The longest cell of the course (the from-scratch loops on a photo) needs a few seconds.
 c.Execute.timeout = 120
+
+# nbgrader scores a test cell 0 when anything is written to stderr, so a correct answer
+# that merely triggers a warning would lose its points. Drop stderr output before
+# scoring (errors and failed assertions still fail the cell).
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"[\s\S]"

@@ -115,8 +115,9 @@ def page(browser):
     context.close()
 
 
-def open_notebook(page, lab, relative: str) -> None:
-    page.goto(f"{lab['base']}/lab/tree/{relative}?token={lab['token']}")
+def open_notebook(page, lab, relative: str):
+    """Open a notebook (in a fresh workspace) and return the locator of its panel."""
+    page.goto(f"{lab['base']}/lab/workspaces/{secrets.token_hex(4)}/tree/{relative}?reset&token={lab['token']}")
     page.wait_for_function(
         """() => {
             const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -125,6 +126,8 @@ def open_notebook(page, lab, relative: str) -> None:
         }""",
         timeout=120_000,
     )
+    panel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
+    return page.locator(f'[id="{panel_id}"]')
 
 
 def run_all(page) -> None:
@@ -143,7 +146,8 @@ def run_all(page) -> None:
 
 def validate(page) -> str:
     """Click nbgrader's Validate button; return "success" or "failed" from its dialog."""
-    page.locator(".jp-ToolbarButtonComponent-label", has_text="Validate").first.click()
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-ToolbarButtonComponent-label",
+                 has_text="Validate").first.click()
     result = page.locator(".validation-success, .validation-failed").first
     result.wait_for(timeout=300_000)
     outcome = "success" if "validation-success" in result.get_attribute("class").split() else "failed"
@@ -154,23 +158,23 @@ def validate(page) -> str:
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
 def test_solution_runs_in_the_browser_with_live_widgets_and_figures(page, lab, path):
     relative = path.relative_to(ROOT).as_posix()
-    open_notebook(page, lab, relative)
+    panel = open_notebook(page, lab, relative)
     run_all(page)
-    outputs = page.locator(".jp-OutputArea-output")
-    errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    outputs = panel.locator(".jp-OutputArea-output")
+    errors = panel.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     assert errors.count() == 0, f"error or stderr output in the browser: {errors.first.inner_text()[:500]}"
-    assert page.locator(".jp-RenderedImage img").count() >= 1, "no figure rendered"
-    widgets = page.locator(".jp-OutputArea-output .jupyter-widgets")
+    assert panel.locator(".jp-RenderedImage img").count() >= 1, "no figure rendered"
+    widgets = panel.locator(".jp-OutputArea-output .jupyter-widgets")
     assert widgets.count() >= 1, "no live widget rendered"
-    text = page.locator(".jp-Notebook").inner_text()
+    text = panel.locator(".jp-Notebook").inner_text()
     assert "Error displaying widget" not in text and "LiveFigure(children" not in text
-    assert page.locator(".jp-OutputArea-output .widget-slider, .jp-OutputArea-output .widget-dropdown").count() >= 1
+    assert panel.locator(".jp-OutputArea-output .widget-slider, .jp-OutputArea-output .widget-dropdown").count() >= 1
     assert outputs.count() > 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     widgets.first.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
     # the widget is live: moving a slider redraws the figure through the kernel
-    live = page.locator(".jp-OutputArea-output .jupyter-widgets:has(.widget-slider):has(img)").first
+    live = panel.locator(".jp-OutputArea-output .jupyter-widgets:has(.widget-slider):has(img)").first
     image = live.locator("img").first
     before = image.get_attribute("src")
     live.locator(".noUi-handle").first.focus()
