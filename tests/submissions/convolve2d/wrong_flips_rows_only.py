@@ -1,0 +1,6 @@
+def convolve2d(image, kernel, padding="valid"):
+    # mistake: flips only up-down
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 2:
+        raise ValueError("kernel must be 2-D")
+    return correlate2d(image, kernel[::-1, :], padding)
