@@ -30,7 +30,7 @@ def pyramid_figure(
     Every panel is drawn at the same size whatever its shape, so that a 10 x 10 image and
     its 1 x 1 top level are equally visible; each panel's title gives its level and shape
     (or the matching entry of ``titles``). ``row_titles`` label the rows; ``values=True``
-    writes each pixel's value on images of at most 10 x 10 pixels; ``vmin``/``vmax`` fix
+    writes each pixel's value on images of at most 36 pixels (a 6 x 6 image, or 2 x 8); ``vmin``/``vmax`` fix
     one grey scale for every panel (by default each panel uses its own range). Rows may
     have different lengths.
     """
@@ -57,7 +57,7 @@ def pyramid_figure(
             ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             shape = " x ".join(str(n) for n in image.shape)
             ax.set_title(titles[r][c] if titles is not None else f"level {c}: {shape}", fontsize=9)
-            if values and image.size and max(image.shape) <= 10:
+            if values and 0 < image.size <= 36:
                 as_float = image.astype(float)
                 low = np.nanmin(as_float) if vmin is None else vmin
                 high = np.nanmax(as_float) if vmax is None else vmax

@@ -1,0 +1,10 @@
+def avg_pool2d(image, size=2):
+    if np.ndim(image) != 2:
+        raise ValueError("image must be 2-D")
+    if isinstance(size, float) or size <= 0:
+        raise TypeError("size must be a positive integer")
+    h, w = np.shape(image)
+    if h < size or w < size:
+        raise ValueError("image smaller than the pooling window")
+    a = np.asarray(image, dtype=np.float32)[: h - h % size, : w - w % size]
+    return a.reshape(h // size, size, w // size, size).sum(axis=(1, 3)) / np.float32(size * size)

@@ -1,0 +1,7 @@
+def max_pool2d(image, size=2):
+    # returns the input's dtype (uint8, int) instead of floating point
+    image = np.asarray(image)
+    if image.ndim != 2 or image.shape[0] < size or image.shape[1] < size:
+        raise ValueError("bad image")
+    rows, cols = image.shape[0] // size, image.shape[1] // size
+    return image[: rows * size, : cols * size].reshape(rows, size, cols, size).max(axis=(1, 3))

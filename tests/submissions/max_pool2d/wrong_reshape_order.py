@@ -1,0 +1,7 @@
+def max_pool2d(image, size=2):
+    # reshapes to (rows, cols, size, size): groups consecutive pixels of a row, not tiles
+    image = np.asarray(image)
+    if image.ndim != 2 or image.shape[0] < size or image.shape[1] < size:
+        raise ValueError("bad image")
+    rows, cols = image.shape[0] // size, image.shape[1] // size
+    return image[: rows * size, : cols * size].astype(float).reshape(rows, cols, size, size).max(axis=(2, 3))

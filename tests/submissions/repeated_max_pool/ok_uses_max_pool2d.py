@@ -1,0 +1,7 @@
+def repeated_max_pool(image, iterations, size=2):
+    if iterations < 0:
+        raise ValueError("iterations must not be negative")
+    levels = [np.asarray(image).astype(float)]
+    for _ in range(iterations):
+        levels.append(max_pool2d(levels[-1], size))
+    return levels

@@ -1,0 +1,8 @@
+def repeated_max_pool(image, iterations, size=2):
+    # uses average pooling
+    if iterations < 0:
+        raise ValueError("iterations must not be negative")
+    levels = [np.array(image, dtype=float)]
+    for _ in range(iterations):
+        levels.append(avg_pool2d(levels[-1], size))
+    return levels
