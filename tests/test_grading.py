@@ -53,23 +53,36 @@ def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
     return students
 
 
+#: Students per scratch class: a large class is split so that the test workers share it.
+GROUP_SIZE = 12
+
+
+def groups(assignment: str) -> list[list[str]]:
+    """The assignment's class in groups of GROUP_SIZE students, each graded on its own."""
+    students = list(class_for(assignment))
+    return [students[i:i + GROUP_SIZE] for i in range(0, len(students), GROUP_SIZE)]
+
+
 @functools.cache
-def graded(assignment: str, workdir: str) -> dict[str, dict[str, tuple[float, float]]]:
-    """Grade the assignment's class once; student -> cell -> (score, max_score)."""
-    root = copy_course(Path(workdir) / assignment)
+def graded(assignment: str, group: int, workdir: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """Grade one group of the assignment's class once; student -> cell -> (score, max_score).
+    Group 0 also holds two broken submissions."""
+    root = copy_course(Path(workdir) / f"{assignment}-{group}")
     (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
     folder = lambda student: root / course.SUBMITTED / student / assignment  # noqa: E731
-    for student, (kind, function) in class_for(assignment).items():
+    students = class_for(assignment)
+    for student in groups(assignment)[group]:
+        kind, function = students[student]
         replace = None if kind == "stub" else {}
         if function is not None:
             replace = {function: (SUBMISSIONS / function / f"{student.split('__', 1)[1]}.py").read_text()}
         folder(student).mkdir(parents=True)
         (folder(student) / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
-    # two broken submissions graded in the same batch
-    folder("broken_json").mkdir(parents=True)
-    (folder("broken_json") / f"{notebook}.ipynb").write_text('{"cells": [')
-    folder("renamed").mkdir(parents=True)
-    (folder("renamed") / f"{notebook} (1).ipynb").write_text(submission(assignment, notebook, {}))
+    if group == 0:  # two broken submissions graded in the same batch
+        folder("broken_json").mkdir(parents=True)
+        (folder("broken_json") / f"{notebook}.ipynb").write_text('{"cells": [')
+        folder("renamed").mkdir(parents=True)
+        (folder("renamed") / f"{notebook} (1).ipynb").write_text(submission(assignment, notebook, {}))
 
     done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade"],
                           capture_output=True, text=True, check=False, timeout=3000)
@@ -83,10 +96,10 @@ def graded(assignment: str, workdir: str) -> dict[str, dict[str, tuple[float, fl
     return scores
 
 
-# one xdist group per assignment, so that each class is graded once, by one worker
-CASES = [pytest.param(a, s, kind, f, id=f"{a}:{s}", marks=pytest.mark.xdist_group(a))
-         for a in course.assignments(ROOT) for s, (kind, f) in class_for(a).items()]
-ASSIGNMENTS = [pytest.param(a, id=a, marks=pytest.mark.xdist_group(a)) for a in course.assignments(ROOT)]
+# one xdist group per group of students, so that each group is graded once, by one worker
+CASES = [pytest.param(a, g, s, *class_for(a)[s], id=f"{a}:{s}", marks=pytest.mark.xdist_group(f"{a}-{g}"))
+         for a in course.assignments(ROOT) for g, students in enumerate(groups(a)) for s in students]
+ASSIGNMENTS = [pytest.param(a, id=a, marks=pytest.mark.xdist_group(f"{a}-0")) for a in course.assignments(ROOT)]
 
 
 @pytest.fixture(scope="session")
@@ -94,9 +107,9 @@ def workdir(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("classes"))
 
 
-@pytest.mark.parametrize(("assignment", "student", "kind", "function"), CASES)
-def test_submission_scores_as_expected(assignment, student, kind, function, workdir):
-    scores = graded(assignment, workdir)
+@pytest.mark.parametrize(("assignment", "group", "student", "kind", "function"), CASES)
+def test_submission_scores_as_expected(assignment, group, student, kind, function, workdir):
+    scores = graded(assignment, group, workdir)
     cells = scores[student]
     expected_cells = {c.cell for c in course.test_cells(ROOT, assignment)}
     assert set(cells) == expected_cells, "grades.csv must have one row per autograded test cell"
@@ -116,7 +129,7 @@ def test_submission_scores_as_expected(assignment, student, kind, function, work
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_broken_submissions_get_zero_with_a_reason(assignment, workdir):
-    scores = graded(assignment, workdir)
+    scores = graded(assignment, 0, workdir)
     summary = scores["_summary"]
     for student in ("broken_json", "renamed"):
         assert scores[student] and all(s == 0 for s, _ in scores[student].values())
