@@ -29,8 +29,9 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 lab: $(STAMP)  ## open the course in JupyterLab (creates the environment on first use)
 	$(BIN)/jupyter lab notebooks/01_translation/01_translation.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
+# one BLAS thread per process: the tests run two notebooks at a time on two cores
 test: $(STAMP)  ## run the whole test suite
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 release: $(STAMP)  ## regenerate the student notebooks (notebooks/) from solutions/
 	$(PY) -m autograder release

@@ -21,9 +21,13 @@ from matplotlib.figure import Figure
 
 
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
-    """Render ``fig`` to PNG bytes and close it (so it is not also shown inline)."""
+    """Render ``fig`` to PNG bytes and close it (so it is not also shown inline).
+
+    Light PNG compression: encoding is the largest part of a redraw, and the image only
+    travels to a browser on the same machine or network.
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pil_kwargs={"compress_level": 1})
     plt.close(fig)
     return buffer.getvalue()
 
