@@ -11,16 +11,19 @@ from autograder.grade import grade
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    parser.add_argument("--course", type=Path, default=Path.cwd(),
-                        help="the course folder (default: the current directory)")
+    # --course is accepted before or after the command: `grade --course DIR` as the spec writes it
+    course_option = argparse.ArgumentParser(add_help=False)
+    course_option.add_argument("--course", type=Path, default=argparse.SUPPRESS,
+                               help="the course folder (default: the current directory)")
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__, parents=[course_option])
     commands = parser.add_subparsers(dest="command", required=True)
-    rel = commands.add_parser("release", help="regenerate notebooks/ from solutions/")
+    rel = commands.add_parser("release", parents=[course_option], help="regenerate notebooks/ from solutions/")
     rel.add_argument("--output", type=Path, help="write the release here instead of notebooks/")
-    commands.add_parser("grade", help="autograde every submission, write reports/grades.csv")
-    commands.add_parser("clean", help="strip outputs and execution counts from stored notebooks")
+    commands.add_parser("grade", parents=[course_option], help="autograde every submission, write reports/grades.csv")
+    commands.add_parser("clean", parents=[course_option],
+                        help="strip outputs and execution counts from stored notebooks")
     args = parser.parse_args(argv)
-    root = args.course.resolve()
+    root = getattr(args, "course", Path.cwd()).resolve()
     if not (root / course.SOURCE).is_dir():
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
