@@ -9,6 +9,7 @@ every method's result is checked against the loops before it is timed.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import sys
 import time
@@ -31,20 +32,28 @@ from coursekit.pooling import pyramid_figure  # noqa: E402
 Pool = Callable[[np.ndarray, int], np.ndarray]
 
 
-def max_pool_loops(image: np.ndarray, size: int = 2) -> np.ndarray:
+def pool_loops(image: np.ndarray, size: int = 2, reduce: Callable[[np.ndarray], float] = np.max) -> np.ndarray:
+    """Pooling as two Python loops over the windows; ``reduce`` is np.max or np.mean."""
     image = np.asarray(image, dtype=float)
     rows, cols = image.shape[0] // size, image.shape[1] // size
     out = np.empty((rows, cols))
     for i in range(rows):
         for j in range(cols):
-            out[i, j] = image[i * size:(i + 1) * size, j * size:(j + 1) * size].max()
+            out[i, j] = reduce(image[i * size:(i + 1) * size, j * size:(j + 1) * size])
     return out
 
 
-def max_pool_reshape(image: np.ndarray, size: int = 2) -> np.ndarray:
+def pool_reshape(image: np.ndarray, size: int = 2, reduce: Callable[..., np.ndarray] = np.max) -> np.ndarray:
+    """Pooling vectorised by reshaping into (rows, size, cols, size) windows."""
     image = np.asarray(image)
     rows, cols = image.shape[0] // size, image.shape[1] // size
-    return image[: rows * size, : cols * size].astype(float).reshape(rows, size, cols, size).max(axis=(1, 3))
+    return reduce(image[: rows * size, : cols * size].astype(float).reshape(rows, size, cols, size), axis=(1, 3))
+
+
+max_pool_loops = functools.partial(pool_loops, reduce=np.max)
+max_pool_reshape = functools.partial(pool_reshape, reduce=np.max)
+avg_pool_loops = functools.partial(pool_loops, reduce=np.mean)
+avg_pool_reshape = functools.partial(pool_reshape, reduce=np.mean)
 
 
 def max_pool_strided(image: np.ndarray, size: int = 2) -> np.ndarray:
@@ -66,22 +75,6 @@ def max_pool_opencv(image: np.ndarray, size: int = 2) -> np.ndarray:
     rows, cols = image.shape[0] // size, image.shape[1] // size
     dense = cv2.dilate(image, np.ones((size, size), np.uint8), anchor=(0, 0))
     return dense[: rows * size: size, : cols * size: size]
-
-
-def avg_pool_loops(image: np.ndarray, size: int = 2) -> np.ndarray:
-    image = np.asarray(image, dtype=float)
-    rows, cols = image.shape[0] // size, image.shape[1] // size
-    out = np.empty((rows, cols))
-    for i in range(rows):
-        for j in range(cols):
-            out[i, j] = image[i * size:(i + 1) * size, j * size:(j + 1) * size].mean()
-    return out
-
-
-def avg_pool_reshape(image: np.ndarray, size: int = 2) -> np.ndarray:
-    image = np.asarray(image)
-    rows, cols = image.shape[0] // size, image.shape[1] // size
-    return image[: rows * size, : cols * size].astype(float).reshape(rows, size, cols, size).mean(axis=(1, 3))
 
 
 def avg_pool_opencv(image: np.ndarray, size: int = 2) -> np.ndarray:

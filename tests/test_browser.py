@@ -70,8 +70,7 @@ def lab(tmp_path_factory):
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(value))
     port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-               JUPYTERLAB_SETTINGS_DIR=str(settings))
+    env = dict(course.nbgrader_env(), JUPYTERLAB_SETTINGS_DIR=str(settings))
     log = (root.parent / "lab.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",

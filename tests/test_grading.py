@@ -64,9 +64,9 @@ def groups(assignment: str) -> list[list[str]]:
 
 
 @functools.cache
-def graded(assignment: str, group: int, workdir: str) -> dict[str, dict[str, tuple[float, float]]]:
-    """Grade one group of the assignment's class once; student -> cell -> (score, max_score).
-    Group 0 also holds two broken submissions."""
+def graded(assignment: str, group: int, workdir: str) -> tuple[dict[str, dict[str, tuple[float, float]]], str]:
+    """Grade one group of the assignment's class once. Returns student -> cell ->
+    (score, max_score), and the summary report. Group 0 also holds two broken submissions."""
     root = copy_course(Path(workdir) / f"{assignment}-{group}")
     (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
     folder = lambda student: root / course.SUBMITTED / student / assignment  # noqa: E731
@@ -92,8 +92,7 @@ def graded(assignment: str, group: int, workdir: str) -> dict[str, dict[str, tup
         for row in csv.DictReader(handle):
             if row["assignment"] == assignment:
                 scores[row["student_id"]][row["cell"]] = (float(row["score"]), float(row["max_score"]))
-    scores["_summary"] = (root / course.REPORTS / "summary.txt").read_text()  # type: ignore[assignment]
-    return scores
+    return scores, (root / course.REPORTS / "summary.txt").read_text()
 
 
 # one xdist group per group of students, so that each group is graded once, by one worker
@@ -109,7 +108,7 @@ def workdir(tmp_path_factory) -> str:
 
 @pytest.mark.parametrize(("assignment", "group", "student", "kind", "function"), CASES)
 def test_submission_scores_as_expected(assignment, group, student, kind, function, workdir):
-    scores = graded(assignment, group, workdir)
+    scores, _ = graded(assignment, group, workdir)
     cells = scores[student]
     expected_cells = {c.cell for c in course.test_cells(ROOT, assignment)}
     assert set(cells) == expected_cells, "grades.csv must have one row per autograded test cell"
@@ -129,8 +128,7 @@ def test_submission_scores_as_expected(assignment, group, student, kind, functio
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_broken_submissions_get_zero_with_a_reason(assignment, workdir):
-    scores = graded(assignment, 0, workdir)
-    summary = scores["_summary"]
+    scores, summary = graded(assignment, 0, workdir)
     for student in ("broken_json", "renamed"):
         assert scores[student] and all(s == 0 for s, _ in scores[student].values())
 
