@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import course, notebooks, release
+from autograder import course, feedback, notebooks, release
 from autograder.grade import grade
 
 
@@ -19,7 +19,21 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     rel = commands.add_parser("release", parents=[course_option], help="regenerate notebooks/ from solutions/")
     rel.add_argument("--output", type=Path, help="write the release here instead of notebooks/")
-    commands.add_parser("grade", parents=[course_option], help="autograde every submission, write reports/grades.csv")
+    grade_cmd = commands.add_parser("grade", parents=[course_option],
+                                    help="autograde every submission, write reports/grades.csv")
+    grade_cmd.add_argument("-j", "--jobs", type=int, default=None,
+                           help="parallel workers (default: the number of CPU cores)")
+    grade_cmd.add_argument("--db", metavar="URL", default=None,
+                           help="gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: gradebook.db)")
+    grade_cmd.add_argument("--no-sandbox", action="store_true",
+                           help="run students' code without bubblewrap (only on a machine with nothing to protect)")
+    grade_cmd.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: the nbgrader config)")
+    grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    commands.add_parser("feedback", parents=[course_option],
+                        help="per-student HTML feedback in feedback/ (hidden tests' source removed)")
+    export = commands.add_parser("export", parents=[course_option],
+                                 help="the gradebook (autograded and manual scores) as reports/gradebook.csv")
+    export.add_argument("--db", metavar="URL", default=None, help="gradebook URL (default: gradebook.db)")
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
     args = parser.parse_args(argv)
@@ -31,9 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         for path in release.release(root, args.output):
             print(f"wrote {path}")
     elif args.command == "grade":
-        path = grade(root)
+        options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
+        path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
+                     progress=not args.quiet)
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
+    elif args.command == "feedback":
+        for path in feedback.generate(root):
+            print(f"wrote {path}")
+    elif args.command == "export":
+        print(f"wrote {feedback.export(root, args.db)}")
     elif args.command == "clean":
         for folder in (course.SOURCE, course.RELEASE):
             for path in sorted((root / folder).rglob("*.ipynb")):

@@ -24,3 +24,19 @@ c.Execute.timeout = 120
 # scoring (errors and failed assertions still fail the cell).
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]"
+
+# Autograding runs the student's code in a sandboxed kernel and judges the test cells in the
+# grader (autograder/execute.py), in place of nbgrader's in-kernel Execute step.
+c.Autograde.autograde_preprocessors = [
+    "autograder.execute.SandboxedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.SandboxedExecute.timeout = 120
+# A deleted test cell is put back from the source (and fails), instead of staying
+# "needs manual grading".
+c.OverwriteCells.add_missing_cells = True

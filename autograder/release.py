@@ -16,11 +16,12 @@ class ReleaseError(RuntimeError):
     """nbgrader could not generate an assignment."""
 
 
-def generate(root: Path, assignment: str, into: Path, *, database: bool) -> Path:
+def generate(root: Path, assignment: str, into: Path, *, database: bool, options: tuple[str, ...] = ()) -> Path:
     """Run ``nbgrader generate_assignment`` for one assignment with its release folder set
     to ``into``; with ``database=True`` the assignment and its graded cells are also
-    recorded in the course gradebook. Returns the generated assignment folder."""
-    args = ["generate_assignment", assignment, "--force", f"--CourseDirectory.release_directory={into}"]
+    recorded in the course gradebook (``options``: more nbgrader options, e.g. the
+    gradebook's URL). Returns the generated assignment folder."""
+    args = ["generate_assignment", assignment, "--force", f"--CourseDirectory.release_directory={into}", *options]
     if not database:
         args.append("--no-db")
     done = course.run_nbgrader(root, *args)

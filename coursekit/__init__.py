@@ -8,6 +8,7 @@ graded and nothing here solves an exercise.
 from coursekit.checks import (
     check_array,
     check_float,
+    check_new_array,
     check_raises,
     check_unmodified,
     snapshot,
@@ -23,6 +24,7 @@ __all__ = [
     "bright_pixel_image",
     "check_array",
     "check_float",
+    "check_new_array",
     "check_raises",
     "check_unmodified",
     "figure_png",

@@ -90,6 +90,17 @@ def snapshot(array: np.ndarray) -> np.ndarray:
     return np.array(array, copy=True)
 
 
+def check_new_array(result: Any, *inputs: Any, what: str) -> None:
+    """Check that ``result`` is a new array: it shares no memory with any of ``inputs``."""
+    for value in inputs:
+        if isinstance(result, np.ndarray) and isinstance(value, np.ndarray) and np.shares_memory(result, value):
+            _fail(
+                f"{what} returned an array that shares memory with its input (a view, or the input itself).",
+                "return a new array, e.g. build it with np.array(...) or .astype(float) (which copies), not "
+                "a slice or view of the input.",
+            )
+
+
 def check_unmodified(before: np.ndarray, after: np.ndarray, *, what: str) -> None:
     """Check that an input array still equals the copy taken before the call."""
     if before.dtype != after.dtype or before.shape != after.shape or not np.array_equal(

@@ -1,0 +1,151 @@
+"""nbgrader's execution step, replaced: the student's code in a sandboxed kernel, the
+verdicts in the grader.
+
+:class:`SandboxedExecute` takes the place of ``nbgrader.preprocessors.Execute`` in
+``Autograde.autograde_preprocessors`` (see ``nbgrader_config.py``), so ``nbgrader autograde``
+and formgrader's autograde button both use it. For each notebook it
+
+* copies the student's files into a scratch folder and starts a kernel in the sandbox
+  (:mod:`autograder.sandbox`): wall time per cell, memory, processes, file size, output;
+* runs every code cell that is not an autograded test cell, in order, in that kernel;
+* judges every autograded test cell in the grader (:mod:`autograder.verdicts`) and writes
+  the verdict as the cell's output: an error output when a check failed, which is what
+  nbgrader's ``SaveAutoGrades`` scores as zero;
+* when the kernel dies (``os._exit``, memory, a crash), marks that cell, starts a new
+  kernel, runs again the cells that had run before, and goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Integer, Unicode
+
+from autograder import sandbox, verdicts
+from autograder.kernel import CallTimeout, KernelDied, StudentKernel
+
+SOURCE_FOLDER = "solutions"
+
+
+def _error(name: str, message: str) -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def _is_test(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Execute a submission in a sandboxed kernel; judge its test cells in the grader."""
+
+    timeout = Integer(120, help="Wall-clock seconds per cell (a test cell: all its calls together).").tag(config=True)
+    call_timeout = Integer(60, help="Wall-clock seconds per call of a student's function.").tag(config=True)
+    memory_limit_mb = Integer(sandbox.Limits.memory_mb, help="Address space of the kernel, MiB.").tag(config=True)
+    max_processes = Integer(sandbox.Limits.processes, help="Processes and threads of the kernel.").tag(config=True)
+    max_file_size_mb = Integer(sandbox.Limits.file_size_mb, help="Largest file the kernel may write, MiB.").tag(config=True)
+    max_output_chars = Integer(100_000, help="Output kept per cell (characters of JSON).").tag(config=True)
+    max_kernel_deaths = Integer(3, help="Kernel deaths per notebook before the rest is not run.").tag(config=True)
+    isolate = Bool(True, help="Run the kernel in the bubblewrap sandbox.").tag(config=True)
+    judge_outside = Bool(True, help="Judge test cells in the grader (False: run them in the kernel, "
+                                    "as plain nbgrader does).").tag(config=True)
+    slot = Integer(0, help="Parallel worker number (selects the sandbox's uid).").tag(config=True)
+    scratch_root = Unicode("", help="Where scratch folders are made (default: the system's temp folder).").tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        folder = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        assignment = resources.get("nbgrader", {}).get("assignment", folder.name)
+        name = resources.get("nbgrader", {}).get("notebook") or resources.get("metadata", {}).get("name", "")
+        source = Path.cwd() / SOURCE_FOLDER / assignment / f"{name}.ipynb"
+        context, functions = verdicts.grading_context(source) if self.judge_outside and source.is_file() else ({}, [])
+
+        scratch = Path(tempfile.mkdtemp(prefix="autograder-", dir=self.scratch_root or None))
+        os.chmod(scratch, 0o755)
+        workdir = scratch / "work"
+        shutil.copytree(folder, workdir, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        import coursekit
+        import coursekit.data
+
+        kernel = StudentKernel(
+            scratch, workdir, [Path(coursekit.__file__).resolve().parent, coursekit.data.DATA_DIR.resolve()],
+            coursekit.data.DATA_DIR.resolve(),
+            sandbox.Limits(self.memory_limit_mb, self.max_processes, self.max_file_size_mb),
+            slot=self.slot, isolate=self.isolate, max_output_chars=self.max_output_chars,
+        )
+        try:
+            kernel.start()
+            self._run(nb, kernel, context, functions)
+        finally:
+            kernel.stop()
+            shutil.rmtree(scratch, ignore_errors=True)
+        return nb, resources
+
+    def _run(self, nb: NotebookNode, kernel: StudentKernel, context: dict, functions: list[str]) -> None:
+        ran: list[NotebookNode] = []      # cells to run again after a kernel death
+        deaths = 0
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            cell.outputs = []
+            cell.execution_count = None
+            if deaths > self.max_kernel_deaths:
+                cell.outputs.append(_error("NotRun", "not run: the kernel died too many times in this notebook"))
+                continue
+            died = False
+            if _is_test(cell) and self.judge_outside:
+                try:
+                    verdict = verdicts.judge(cell.source, context, functions, kernel,
+                                             timeout=self.timeout, call_timeout=self.call_timeout)
+                except CallTimeout as error:
+                    cell.outputs.append(_error("CellTimeoutError", f"{error} (limit {self.timeout} s per test cell)"))
+                    died = not kernel.alive()
+                except KernelDied as error:
+                    cell.outputs.append(_error("KernelDied", f"{error}: the process was killed (memory limit, "
+                                                             "os._exit, a crash). Later cells run in a new kernel."))
+                    died = True
+                else:
+                    if verdict.stdout:
+                        cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=verdict.stdout))
+                    if not verdict.passed:
+                        name, _, message = verdict.error.partition(": ")
+                        cell.outputs.append(_error(name, message))
+            else:
+                done = kernel.execute(cell.source, self.timeout)
+                cell.outputs = done.outputs
+                cell.execution_count = done.execution_count
+                if done.truncated:
+                    cell.outputs.append(nbformat.v4.new_output(
+                        "stream", name="stdout", text=f"\n[output truncated at {self.max_output_chars} characters]\n"))
+                if done.status == "timeout":
+                    cell.outputs.append(_error("CellTimeoutError", f"the cell ran longer than {self.timeout} s and was "
+                                                                   "interrupted"))
+                elif done.status == "died":
+                    cell.outputs.append(_error("KernelDied", "the kernel died while running this cell (memory limit, "
+                                                             "os._exit, a crash, or it ignored an interrupt). Later "
+                                                             "cells run in a new kernel."))
+                    died = True
+                else:
+                    ran.append(cell)
+            if died:
+                deaths += 1
+                if deaths <= self.max_kernel_deaths:
+                    self._replay(kernel, ran)
+
+    def _replay(self, kernel: StudentKernel, cells: list[NotebookNode]) -> None:
+        """A new kernel with the state the old one had: run again the cells that had run."""
+        self.log.warning("the kernel died; restarting it and running %d earlier cells again", len(cells))
+        kernel.restart()
+        started = time.monotonic()
+        for cell in cells:
+            done = kernel.execute(cell.source, self.timeout, keep_outputs=False)
+            if done.status == "died" or time.monotonic() - started > 10 * self.timeout:
+                kernel.restart()
+                return

@@ -1,0 +1,298 @@
+"""A student's kernel, started in the sandbox, driven message by message.
+
+:class:`StudentKernel` runs code with a wall-time limit, keeps at most a given amount of
+output, notices a kernel that died, and calls the student's functions on plain data
+(:mod:`autograder.wire`), answering the kernel's requests to run grader-side callables.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+import zmq
+from jupyter_client.manager import KernelManager
+
+from autograder import sandbox, wire
+
+#: Name under which the grader's side of :mod:`autograder.wire` lives in the kernel.
+HARNESS = "_autograder_wire"
+
+
+class KernelDied(RuntimeError):
+    """The kernel process ended (crash, ``os._exit``, memory limit, killed)."""
+
+
+class CallTimeout(TimeoutError):
+    """A cell or call ran longer than its limit."""
+
+
+@dataclass
+class Execution:
+    """What running one piece of code produced."""
+
+    outputs: list = field(default_factory=list)
+    status: str = "ok"               # "ok", "error", "timeout" or "died"
+    execution_count: int | None = None
+    user_expressions: dict = field(default_factory=dict)
+    truncated: bool = False
+
+
+class _SandboxedKernelManager(KernelManager):
+    """A kernel manager whose kernel command is wrapped by :func:`sandbox.kernel_command`."""
+
+    wrap: Callable[[list[str]], list[str]] | None = None
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = super().format_kernel_cmd(extra_arguments)
+        return self.wrap(command) if self.wrap else command
+
+
+def kernel_environment(scratch: Path, data_dir: Path) -> dict[str, str]:
+    """A small, explicit environment for the student's kernel (nothing of the grader's)."""
+    home = scratch / "home"
+    return {
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": str(home),
+        "IPYTHONDIR": str(home / ".ipython"),
+        "MPLCONFIGDIR": str(home / ".matplotlib"),
+        "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),
+        "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter"),
+        "JUPYTER_RUNTIME_DIR": str(home / ".local/share/jupyter/runtime"),
+        "COURSE_DATA_DIR": str(data_dir),
+        # figures are not needed to grade; drawing them off-screen without PNG encoding is faster
+        "MPLBACKEND": "agg",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "LANG": "C.UTF-8",
+        "NBGRADER_EXECUTION": "autograde",
+    }
+
+
+_MPL_CACHE: dict[str, Path] = {}
+
+
+def _matplotlib_cache() -> Path | None:
+    """A font cache built once per grader process, copied into each kernel's home (building
+    it takes seconds, and a fresh home would rebuild it for every student)."""
+    if "path" not in _MPL_CACHE:
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="autograder-mpl-"))
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env={**os.environ, "MPLCONFIGDIR": str(folder)},
+                       capture_output=True, check=False, timeout=300)
+        _MPL_CACHE["path"] = folder
+    return _MPL_CACHE["path"]
+
+
+class StudentKernel:
+    """One sandboxed kernel with its scratch folder. Use as a context manager."""
+
+    def __init__(self, scratch: Path, workdir: Path, readonly: list[Path], data_dir: Path,
+                 limits: sandbox.Limits, *, slot: int = 0, isolate: bool = True,
+                 max_output_chars: int = 100_000) -> None:
+        self.scratch, self.workdir, self.readonly = scratch, workdir, readonly
+        self.data_dir, self.limits, self.slot, self.isolate = data_dir, limits, slot, isolate
+        self.max_output_chars = max_output_chars
+        self.manager: _SandboxedKernelManager | None = None
+        self.client = None
+
+    # -- life cycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        home = self.scratch / "home"
+        (home / ".matplotlib").mkdir(parents=True, exist_ok=True)
+        cache = _matplotlib_cache()
+        if cache is not None:
+            for item in cache.glob("fontlist-*.json"):
+                shutil.copy(item, home / ".matplotlib" / item.name)
+        for stale in self.scratch.glob("kernel-ipc-*"):
+            stale.unlink()
+        if self.isolate:
+            sandbox.prepare_scratch(self.scratch, self.slot)
+        manager = _SandboxedKernelManager(
+            kernel_name="python3", transport="ipc", ip=str(self.scratch / "kernel-ipc"),
+            connection_file=str(self.scratch / "kernel-connection.json"),
+        )
+        # interrupt by message: a signal to the launcher would not reach the kernel's own session
+        manager.kernel_spec.interrupt_mode = "message"
+        if self.isolate:
+            manager.wrap = lambda command: sandbox.kernel_command(
+                command, self.scratch, self.workdir, self.readonly, self.limits, self.slot)
+        manager.write_connection_file()
+        if self.isolate:
+            sandbox.prepare_scratch(self.scratch, self.slot)
+        manager.start_kernel(env=kernel_environment(self.scratch, self.data_dir), cwd=str(self.workdir),
+                             extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        client = manager.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+        except RuntimeError as error:
+            manager.shutdown_kernel(now=True)
+            raise KernelDied(f"the kernel did not start: {error}") from None
+        self.manager, self.client = manager, client
+        self._harness_loaded = False
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.stop_channels()
+        if self.manager is not None:
+            try:
+                self.manager.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+            self.manager.cleanup_resources()
+        self.manager = self.client = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def alive(self) -> bool:
+        return self.manager is not None and self.manager.is_alive()
+
+    def __enter__(self) -> "StudentKernel":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- running code -------------------------------------------------------------------------
+    def execute(self, code: str, timeout: float, *, user_expressions: dict | None = None,
+                on_input: Callable[[str], str] | None = None, keep_outputs: bool = True) -> Execution:
+        """Run ``code``; wait at most ``timeout`` seconds (then interrupt, and restart if the
+        interrupt is not honoured). ``on_input`` answers the kernel's ``input()`` requests."""
+        if not self.alive():
+            raise KernelDied("the kernel is not running")
+        client = self.client
+        msg_id = client.execute(code, store_history=keep_outputs, allow_stdin=on_input is not None,
+                                user_expressions=user_expressions or {}, stop_on_error=False)
+        result = Execution()
+        used = 0
+        idle = False
+        reply = None
+        deadline = time.monotonic() + timeout
+        poller = zmq.Poller()
+        channels = {client.iopub_channel.socket: client.iopub_channel, client.shell_channel.socket: client.shell_channel,
+                    client.stdin_channel.socket: client.stdin_channel}
+        for socket in channels:
+            poller.register(socket, zmq.POLLIN)
+        while not (idle and reply is not None):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return self._timed_out(result, timeout)
+            ready = dict(poller.poll(min(remaining, 1.0) * 1000))
+            if not ready:
+                if not self.manager.is_alive():
+                    result.status = "died"
+                    return result
+                continue
+            for socket in ready:
+                channel = channels[socket]
+                message = channel.get_msg(timeout=0)
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = message["header"]["msg_type"], message["content"]
+                if channel is client.shell_channel:
+                    reply = content
+                elif channel is client.stdin_channel:
+                    if kind == "input_request":
+                        client.input(on_input(content.get("prompt", "")) if on_input else "")
+                elif kind == "status":
+                    idle = content.get("execution_state") == "idle"
+                elif kind == "clear_output":
+                    result.outputs.clear()
+                    used = 0
+                elif kind in ("stream", "display_data", "execute_result", "error") and keep_outputs:
+                    if kind == "execute_result":
+                        result.execution_count = content.get("execution_count")
+                    output = nbformat.v4.output_from_msg(message)
+                    size = len(json.dumps(output))
+                    if used + size > self.max_output_chars:
+                        result.truncated = True
+                        if kind == "stream" and used < self.max_output_chars:
+                            output.text = output.text[: self.max_output_chars - used]
+                            size = len(output.text)
+                        elif kind != "error":
+                            continue
+                    used += size
+                    if kind == "stream" and result.outputs and result.outputs[-1].get("output_type") == "stream" \
+                            and result.outputs[-1].name == output.name:
+                        result.outputs[-1].text += output.text
+                    else:
+                        result.outputs.append(output)
+        result.status = reply.get("status", "error")
+        result.execution_count = reply.get("execution_count", result.execution_count)
+        result.user_expressions = reply.get("user_expressions", {}) or {}
+        return result
+
+    def _timed_out(self, result: Execution, timeout: float) -> Execution:
+        result.status = "timeout"
+        try:
+            self.manager.interrupt_kernel()
+        except Exception:  # noqa: BLE001
+            pass
+        # give the interrupt a moment, then make sure the next cell starts on a responsive kernel
+        try:
+            self.client.kernel_info(reply=True, timeout=5)
+        except Exception:  # noqa: BLE001 - it did not come back: restart
+            result.status = "died"
+        return result
+
+    # -- calling the student's functions ----------------------------------------------------------
+    def load_harness(self, timeout: float = 30) -> None:
+        """Define :mod:`autograder.wire` in the kernel (again: the student may have replaced it;
+        that gains nothing, since only plain data comes back and it is judged here)."""
+        source = inspect.getsource(wire)
+        code = (f"import types as _t, sys as _s\n{HARNESS} = _t.ModuleType({HARNESS!r})\n"
+                f"exec(compile({source!r}, 'autograder_wire', 'exec'), {HARNESS}.__dict__)\n"
+                f"del _t, _s")
+        done = self.execute(code, timeout, keep_outputs=False)
+        if done.status == "died":
+            raise KernelDied("the kernel died")
+        if done.status == "timeout":
+            raise CallTimeout("the kernel did not answer")
+
+    def call(self, name: str, args: tuple, kwargs: dict, timeout: float,
+             callback: Callable[[object, list, dict], object]) -> dict:
+        """Call the student's function ``name``; returns the kernel's answer (see
+        :func:`wire.call_in_kernel`) decoded, or raises :class:`KernelDied`/:class:`CallTimeout`."""
+        callables: list = []
+        request = wire.dumps([list(args), kwargs], callables)
+
+        def on_input(prompt: str) -> str:
+            try:
+                asked = wire.loads(prompt)
+                function = callables[asked["callback"]]
+                return wire.dumps({"value": callback(function, asked["args"], asked["kwargs"])})
+            except Exception as error:  # noqa: BLE001 - the grader-side function's error goes back
+                return wire.dumps({"error": wire.exception_info(error)})
+
+        code = f"{HARNESS}_answer = {HARNESS}.call_in_kernel(globals(), {name!r}, {request!r})"
+        done = self.execute(code, timeout, user_expressions={"answer": f"{HARNESS}_answer"}, on_input=on_input,
+                            keep_outputs=False)
+        if done.status == "died":
+            raise KernelDied(f"the kernel died while running {name}()")
+        if done.status == "timeout":
+            raise CallTimeout(f"{name}() did not return within {timeout:g} s")
+        answer = done.user_expressions.get("answer", {})
+        if answer.get("status") != "ok":
+            raise wire.WireError(f"{name}() could not be called: {answer.get('ename', 'no answer')} {answer.get('evalue', '')}")
+        text = answer.get("data", {}).get("text/plain", "")
+        if len(text) > wire.MAX_CHARS * 2:
+            raise wire.WireError(f"the answer of {name}() is too large")
+        return json.loads(ast.literal_eval(text))

@@ -1,0 +1,105 @@
+"""Submissions before and after grading: cleaning them up, and reading what went wrong.
+
+:func:`prepare` copies one student's assignment into a private folder for nbgrader and
+cleans its notebooks there (the originals in ``submitted/`` are never changed):
+
+* any nbformat version is upgraded to 4 and normalised;
+* a ``grade_id`` used twice (a copied or split cell) keeps its first cell; the copies
+  become ordinary cells (plain nbgrader aborts the whole batch on them);
+* missing test cells are put back by nbgrader itself (``OverwriteCells.add_missing_cells``);
+* an unreadable or misnamed notebook is left out, with the reason.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder import course
+
+#: Output types of non-test cells that the summary reports.
+_INCIDENTS = {"CellTimeoutError": "a cell ran out of time", "KernelDied": "the kernel died",
+              "NotRun": "cells were not run after repeated kernel deaths"}
+
+
+@dataclass
+class Prepared:
+    notebooks: list[str] = field(default_factory=list)   # the notebooks that can be graded
+    notes: list[str] = field(default_factory=list)
+
+
+def clean(nb: nbformat.NotebookNode) -> list[str]:
+    """Make ``grade_id``s unique in place; returns what was changed, in words."""
+    seen: set[str] = set()
+    notes = []
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not isinstance(meta, dict) or "grade_id" not in meta:
+            continue
+        grade_id = str(meta["grade_id"])
+        if grade_id in seen:
+            del cell.metadata["nbgrader"]
+            notes.append(f"cell {index} repeated the id {grade_id!r} of an earlier cell; graded as an ordinary cell")
+        seen.add(grade_id)
+    return notes
+
+
+def prepare(root: Path, student: str, assignment: str, into: Path) -> Prepared:
+    """Copy ``submitted/<student>/<assignment>`` to ``into`` with its notebooks cleaned."""
+    prepared = Prepared()
+    folder = root / course.SUBMITTED / student / assignment
+    if not folder.is_dir():
+        prepared.notes.append("no submission")
+        return prepared
+    expected = [p.stem for p in course.source_notebooks(root, assignment)]
+    shutil.copytree(folder, into, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"), symlinks=False,
+                    ignore_dangling_symlinks=True)
+    present = sorted(p.stem for p in folder.glob("*.ipynb"))
+    for name in expected:
+        if name not in present:
+            found = ", ".join(f"{p}.ipynb" for p in present) or "no notebook"
+            prepared.notes.append(f"notebook {name}.ipynb missing from the submission (found: {found}); scored 0")
+            continue
+        try:
+            nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+            nbformat.validator.normalize(nb)
+            for note in clean(nb):
+                prepared.notes.append(f"{name}.ipynb: {note}")
+            nbformat.write(nb, into / f"{name}.ipynb")
+        except Exception as error:  # noqa: BLE001 - any unreadable file is reported, not raised
+            prepared.notes.append(f"notebook {name}.ipynb cannot be read ({type(error).__name__}: {str(error)[:300]}); "
+                                  "scored 0")
+            continue
+        prepared.notebooks.append(name)
+    return prepared
+
+
+def _first_line(output: dict) -> str:
+    text = f"{output.get('ename', '')}: {output.get('evalue', '')}".strip(": ")
+    return text.splitlines()[0][:200] if text else "error"
+
+
+def failures(path: Path) -> dict[str, str]:
+    """Autograded test cell id -> the first line of its error, for the cells that failed."""
+    nb = nbformat.read(path, as_version=4)
+    found = {}
+    for cell in nb.cells:
+        if course.is_autograded_test(cell):
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if errors:
+                found[course.nbgrader_meta(cell)["grade_id"]] = _first_line(errors[-1])
+    return found
+
+
+def incidents(path: Path) -> list[str]:
+    """Time-outs and kernel deaths in the notebook's cells, in words."""
+    nb = nbformat.read(path, as_version=4)
+    notes = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.get("output_type") == "error" and output.get("ename") in _INCIDENTS:
+                notes.append(f"cell {index}: {_INCIDENTS[output['ename']]} ({_first_line(output)})")
+    return notes

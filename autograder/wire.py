@@ -1,0 +1,204 @@
+"""Plain data between the grader and a student's kernel.
+
+This module's source is sent to the student's kernel as it is (it needs only the standard
+library and NumPy), so both sides share one encoding:
+
+* Values are JSON with a type tag. Only exact types cross: ``None``, ``bool``, ``int``,
+  ``float``, ``str``, ``list``, ``tuple``, ``dict`` with string keys, NumPy scalars and plain
+  ``numpy.ndarray`` (``.npy`` bytes, read back with ``allow_pickle=False``). Anything else,
+  an ndarray subclass included, arrives as a :class:`Foreign` marker that equals nothing.
+* Callables sent to the kernel become stubs that ask the grader to run them (through the
+  kernel's ``input()`` channel), so the grader's functions never run on the student's side
+  and the student's never run on the grader's.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import warnings
+
+import numpy as np
+
+#: Largest encoded message accepted from a kernel.
+MAX_CHARS = 64 * 2**20
+_MAX_DEPTH = 20
+
+
+class Foreign:
+    """A value of a type that does not cross the boundary (only its type's name does)."""
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object>"
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class WireError(ValueError):
+    """A message that is not valid plain data."""
+
+
+def _type_name(value: object) -> str:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def pack(value: object, callables: list | None = None, depth: int = 0) -> object:
+    """``value`` as JSON-ready plain data (see the module docstring)."""
+    if depth > _MAX_DEPTH:
+        return {"t": "foreign", "type": "deeply nested value"}
+    kind = type(value)
+    if value is None:
+        return {"t": "none"}
+    if kind in (bool, int, str):
+        return {"t": kind.__name__, "v": value}
+    if kind is float:
+        return {"t": "float", "v": repr(value)}
+    if kind is np.ndarray and value.dtype.kind != "O":
+        buffer = io.BytesIO()
+        np.save(buffer, value, allow_pickle=False)
+        return {"t": "ndarray", "v": base64.b64encode(buffer.getvalue()).decode("ascii")}
+    if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind != "O":
+        return {"t": "npscalar", "v": pack(np.asarray(value)[()].reshape(1), callables, depth + 1)}
+    if kind in (list, tuple):
+        return {"t": kind.__name__, "v": [pack(item, callables, depth + 1) for item in value]}
+    if kind is dict and all(type(key) is str for key in value):
+        return {"t": "dict", "v": {key: pack(item, callables, depth + 1) for key, item in value.items()}}
+    if callables is not None and callable(value):
+        name = getattr(value, "student_function_name", None)
+        if name is not None:  # one of the student's own functions, named
+            return {"t": "student", "v": str(name)}
+        callables.append(value)
+        return {"t": "callback", "v": len(callables) - 1}
+    return {"t": "foreign", "type": _type_name(value)}
+
+
+def unpack(data: object, make_callable=None, resolve_student=None, depth: int = 0) -> object:
+    """The value :func:`pack` packed; raises :class:`WireError` on anything malformed."""
+    if depth > _MAX_DEPTH or type(data) is not dict:
+        raise WireError("malformed value")
+    tag, value = data.get("t"), data.get("v")
+    if tag == "none":
+        return None
+    if tag in ("bool", "int", "str"):
+        kind = {"bool": bool, "int": int, "str": str}[tag]
+        if type(value) is not kind:
+            raise WireError(f"malformed {tag}")
+        return value
+    if tag == "float":
+        if type(value) is not str:
+            raise WireError("malformed float")
+        return float(value)
+    if tag == "ndarray":
+        if type(value) is not str:
+            raise WireError("malformed array")
+        array = np.load(io.BytesIO(base64.b64decode(value)), allow_pickle=False)
+        if type(array) is not np.ndarray or array.dtype.kind == "O":
+            raise WireError("malformed array")
+        return array
+    if tag == "npscalar":
+        array = unpack(value, make_callable, resolve_student, depth + 1)
+        if type(array) is not np.ndarray or array.shape != (1,):
+            raise WireError("malformed NumPy scalar")
+        return array[0]
+    if tag in ("list", "tuple"):
+        if type(value) is not list:
+            raise WireError(f"malformed {tag}")
+        items = [unpack(item, make_callable, resolve_student, depth + 1) for item in value]
+        return items if tag == "list" else tuple(items)
+    if tag == "dict":
+        if type(value) is not dict:
+            raise WireError("malformed dict")
+        return {str(k): unpack(v, make_callable, resolve_student, depth + 1) for k, v in value.items()}
+    if tag == "callback" and make_callable is not None and type(value) is int:
+        return make_callable(value)
+    if tag == "student" and resolve_student is not None and type(value) is str:
+        return resolve_student(value)
+    if tag == "foreign":
+        return Foreign(str(data.get("type", "unknown"))[:200])
+    raise WireError(f"unknown value type {tag!r}")
+
+
+def dumps(value: object, callables: list | None = None) -> str:
+    return json.dumps(pack(value, callables))
+
+
+def loads(text: str, make_callable=None, resolve_student=None) -> object:
+    if len(text) > MAX_CHARS:
+        raise WireError(f"message of {len(text)} characters is larger than {MAX_CHARS}")
+    return unpack(json.loads(text), make_callable, resolve_student)
+
+
+def exception_info(error: BaseException) -> dict:
+    """An exception as plain data: its class's name, the builtin classes it derives from
+    (most specific first) and its message."""
+    import builtins
+
+    bases = [c.__name__ for c in type(error).__mro__ if getattr(builtins, c.__name__, None) is c]
+    return {"type": type(error).__name__, "bases": bases, "message": str(error)[:4000]}
+
+
+# --- the student's side ----------------------------------------------------------------------
+
+def _arrays(value: object) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if type(value) in (list, tuple):
+        return [a for item in value for a in _arrays(item)]
+    return []
+
+
+def call_in_kernel(namespace: dict, name: str, request: str) -> str:
+    """Call the student's function ``name`` from ``namespace`` on the arguments in
+    ``request``; answer with its result or exception, the warnings it issued, the
+    positional/keyword array arguments it changed, and which results share memory with an
+    argument. Runs in the student's kernel."""
+
+    def make_callable(index: int):
+        def grader_function(*args, **kwargs):
+            reply = loads(input(dumps({"callback": index, "args": list(args), "kwargs": kwargs})))
+            if "error" in reply:
+                import builtins
+
+                error = reply["error"]
+                kind = next((getattr(builtins, b) for b in error["bases"] if isinstance(getattr(builtins, b, None), type)
+                             and issubclass(getattr(builtins, b), Exception)), RuntimeError)
+                raise kind(error["message"])
+            return reply["value"]
+
+        return grader_function
+
+    args, kwargs = loads(request, make_callable, lambda student: namespace[student])
+    inputs = {**{str(i): a for i, a in enumerate(args)}, **{k: v for k, v in kwargs.items()}}
+    before = {key: value.copy() for key, value in inputs.items() if isinstance(value, np.ndarray)}
+    answer: dict = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            function = namespace.get(name)
+            if not callable(function):
+                raise NameError(f"name {name!r} is not defined: the notebook no longer defines the function {name}()")
+            result = function(*args, **kwargs)
+            answer["value"] = pack(result)
+        except BaseException as error:  # noqa: BLE001 - every outcome is reported
+            answer["error"] = exception_info(error)
+            result = None
+    answer["warnings"] = [exception_info(w.message) if isinstance(w.message, Warning)
+                          else {"type": "UserWarning", "bases": ["UserWarning"], "message": str(w.message)}
+                          for w in caught[:20]]
+    changed = {}
+    for key, old in before.items():
+        new = inputs[key]
+        if new.shape != old.shape or new.dtype != old.dtype or not np.array_equal(new, old, equal_nan=True):
+            changed[key] = pack(np.array(new))
+    answer["changed"] = changed
+    answer["aliases"] = [[i, key] for i, out in enumerate(_arrays(result))
+                         for key, arg in inputs.items() if isinstance(arg, np.ndarray) and np.shares_memory(out, arg)]
+    return json.dumps(answer)
