@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder import course, feedback, notebooks, release
+from autograder import course, demo, feedback, notebooks, release
 from autograder.grade import grade
 
 
@@ -29,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
                            help="run students' code without bubblewrap (only on a machine with nothing to protect)")
     grade_cmd.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: the nbgrader config)")
     grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo_cmd = commands.add_parser("demo", parents=[course_option],
+                                   help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
+    demo_cmd.add_argument("--rebuild", action="store_true",
+                          help="write the demo submissions again from the current notebooks, then stop")
+    demo_cmd.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers")
     commands.add_parser("feedback", parents=[course_option],
                         help="per-student HTML feedback in feedback/ (hidden tests' source removed)")
     export = commands.add_parser("export", parents=[course_option],
@@ -48,6 +53,15 @@ def main(argv: list[str] | None = None) -> int:
         options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
         path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
                      progress=not args.quiet)
+        print((path.parent / "summary.txt").read_text(encoding="utf-8"))
+        print(f"grades written to {path}")
+    elif args.command == "demo":
+        if args.rebuild:
+            for path in demo.rebuild(root):
+                print(f"wrote {path}")
+            return 0
+        demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course")
+        path = grade(demo_root, jobs=args.jobs)
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
     elif args.command == "feedback":
