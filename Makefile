@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab test release clean-notebooks autograde bench doctor fresh-check clean
+.PHONY: help lab test release clean-notebooks autograde demo-grade feedback export bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -41,6 +41,15 @@ clean-notebooks: $(STAMP)  ## strip outputs and execution counts from stored not
 
 autograde: $(STAMP)  ## grade every submission in submitted/, write reports/grades.csv
 	$(PY) -m autograder grade
+
+demo-grade: $(STAMP)  ## grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/
+	$(PY) -m autograder demo
+
+feedback: $(STAMP)  ## per-student HTML feedback in feedback/, without the hidden tests' source
+	$(PY) -m autograder feedback
+
+export: $(STAMP)  ## the gradebook (autograded and written answers) as reports/gradebook.csv
+	$(PY) -m autograder export
 
 bench: $(STAMP)  ## measure speed (loops vs vectorised vs libraries, course run time)
 	@mkdir -p artifacts

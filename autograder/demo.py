@@ -11,7 +11,7 @@ again after the notebooks change; a test checks they are in sync):
 * ``cy`` makes one classic mistake per notebook: swapped axes, a flipped kernel, average
   instead of max, no conversion to float.
 * ``dee`` hands in broken files: invalid JSON, a renamed notebook, a copied solution cell
-  next to a cell that never ends, a cell that kills the kernel.
+  next to a cell that never ends, a cell that kills the kernel and deleted test cells.
 * ``eve`` is hostile: reads what it should not, patches NumPy and the course's checks,
   inspects the grader's stack, exhausts memory, floods the output, spawns processes.
 """
@@ -196,8 +196,10 @@ def build(root: Path) -> dict[str, str]:
                 nb.cells.insert(nb.cells.index(copy) + 1, nbformat.v4.new_code_cell(copy.source, id="copied-cell",
                                                                                   metadata=dict(copy.metadata)))
                 files[f"dee/{key}"] = notebooks.dumps(nb)
-            else:
-                files[f"dee/{key}"] = notebooks.dumps(filled(root, assignment, name, {}, {first: "import os\nos._exit(1)"}))
+            else:   # a cell that kills the kernel, and a deleted test cell (nbgrader puts it back)
+                nb = filled(root, assignment, name, {}, {first: "import os\nos._exit(1)"})
+                nb.cells = [c for c in nb.cells if not course.nbgrader_meta(c).get("grade_id", "").endswith("_basic")]
+                files[f"dee/{key}"] = notebooks.dumps(nb)
     return files
 
 

@@ -131,3 +131,28 @@ def test_parallel_and_sequential_grading_agree(demo_course: Path, tmp_path: Path
     with (demo_course / course.REPORTS / "grades.csv").open(encoding="utf-8") as handle:
         parallel = [row for row in csv.reader(handle) if row[1] in ("assignment", first)]
     assert sequential == parallel
+
+
+def test_feedback_does_not_reveal_hidden_tests(demo_course: Path):
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(demo_course), "feedback"],
+                          env=course.nbgrader_env(), capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = sorted((demo_course / "feedback").rglob("*.html"))
+    assert {p.parts[-3] for p in pages} == {"ada", "ben", "cy", "dee", "eve"}
+    cy = (demo_course / "feedback" / "cy" / "01_translation" / "01_translation.html").read_text(encoding="utf-8")
+    assert "test_translate_basic" in cy or "translate(image, 1, 2)" in cy   # the visible tests are shown
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for secret in ("BEGIN HIDDEN TESTS", "_reference_"):
+            assert secret not in html, f"{page} shows hidden test source ({secret!r})"
+
+
+def test_export_writes_the_gradebook_table(demo_course: Path):
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(demo_course), "export"],
+                          env=course.nbgrader_env(), capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with (demo_course / course.REPORTS / "gradebook.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["student_id"] for r in rows} == {"ada", "ben", "cy", "dee", "eve"}
+    ada = [r for r in rows if r["student_id"] == "ada" and r["assignment"] == "01_translation"]
+    assert float(ada[0]["raw_score"]) == 10.0
