@@ -8,6 +8,7 @@ from pathlib import Path
 
 from autograder import course, demo, feedback, notebooks, release
 from autograder.grade import grade
+from autograder.sandbox import SandboxUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,8 +52,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}")
     elif args.command == "grade":
         options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
-        path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
-                     progress=not args.quiet)
+        try:
+            path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
+                         progress=not args.quiet)
+        except SandboxUnavailable as error:
+            parser.exit(2, f"python -m autograder grade: {error}\n")
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
     elif args.command == "demo":

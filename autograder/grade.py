@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import os
-import queue
 import resource
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
-from autograder import course, release, submissions
+from autograder import course, release, sandbox, submissions
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_score")
 
@@ -134,23 +133,20 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
     ``jobs`` parallel workers (default: the machine's cores). Returns the CSV's path.
     """
     root = root.resolve()
+    if isolate:
+        sandbox.bwrap_path()   # no sandbox, no grading: say so before the first student
     settings = Settings(db_url or default_db_url(root), isolate, options)
     student_ids = students(root)
     register(root, settings.db_url, student_ids)
     work = [(s, a) for s in student_ids for a in course.assignments(root)]
     jobs = max(1, jobs or os.cpu_count() or 1)
-    slots: queue.Queue[int] = queue.Queue()
-    for slot in range(jobs):
-        slots.put(slot)
 
     def run(item: tuple[str, str]) -> Outcome:
-        slot = slots.get()
         try:
-            return autograde(root, item[0], item[1], settings, slot)
+            with sandbox.lease_slot() as slot:   # a uid of its own, even across grading runs
+                return autograde(root, item[0], item[1], settings, slot)
         except Exception as error:  # noqa: BLE001 - one job's failure never stops the batch
             return Outcome(item[0], item[1], reasons=[f"grading failed: {type(error).__name__}: {error}"])
-        finally:
-            slots.put(slot)
 
     outcomes: dict[tuple[str, str], Outcome] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool, \

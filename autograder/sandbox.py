@@ -31,17 +31,24 @@ What the student's code computes is never trusted: verdicts are computed in the 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import resource
 import shutil
 import sys
 import sysconfig
+import tempfile
+from contextlib import contextmanager
+from typing import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 #: Unprivileged uids for sandboxed kernels when grading as root: worker ``slot`` gets
 #: ``UID_BASE + slot``. They need no entry in /etc/passwd.
 UID_BASE = 61000
+#: How many slots there are; :func:`lease_slot` hands them out machine-wide.
+SLOTS = 1000
+LEASES = Path(tempfile.gettempdir()) / "autograder-sandbox-slots"
 
 MIB = 2**20
 
@@ -136,6 +143,27 @@ def kernel_command(
     outer = bwrap_arguments(scratch, workdir, readonly, uid)
     return [sys.executable, "-m", "autograder.sandbox", str(limits.memory_mb), str(limits.processes),
             str(limits.file_size_mb), str(limits.open_files), "--", *outer, "--", *inner]
+
+
+@contextmanager
+def lease_slot() -> Iterator[int]:
+    """A slot (and so a uid, and its process limit) that no other grading job on this machine
+    holds while the ``with`` block runs, even one of another grading run."""
+    LEASES.mkdir(mode=0o755, exist_ok=True)
+    for slot in range(SLOTS):
+        handle = open(LEASES / f"{slot}.lock", "a")  # noqa: SIM115 - held for the block
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield slot
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    raise SandboxUnavailable(f"all {SLOTS} sandbox slots are in use")
 
 
 def prepare_scratch(scratch: Path, slot: int = 0) -> None:

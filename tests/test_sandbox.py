@@ -55,15 +55,16 @@ def probe(tmp_path: Path) -> dict:
     scratch.mkdir()
     scratch.chmod(0o755)
     (scratch / "probe.py").write_text(PROBE)
-    sandbox.prepare_scratch(scratch)
     limits = sandbox.Limits(memory_mb=2048, processes=64, file_size_mb=1)
-    command = sandbox.kernel_command(
-        [sys.executable, str(scratch / "probe.py"), str(ROOT), str(scratch)], scratch, scratch,
-        [Path(coursekit.__file__).resolve().parent, coursekit.data.DATA_DIR.resolve()], limits)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
-                          env={"PATH": "/usr/bin:/bin", "COURSE_DATA_DIR": str(coursekit.data.DATA_DIR.resolve())})
+    with sandbox.lease_slot() as slot:
+        sandbox.prepare_scratch(scratch, slot)
+        command = sandbox.kernel_command(
+            [sys.executable, str(scratch / "probe.py"), str(ROOT), str(scratch)], scratch, scratch,
+            [Path(coursekit.__file__).resolve().parent, coursekit.data.DATA_DIR.resolve()], limits, slot)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False,
+                              env={"PATH": "/usr/bin:/bin", "COURSE_DATA_DIR": str(coursekit.data.DATA_DIR.resolve())})
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return dict(json.loads(done.stdout), slot=slot)
 
 
 def test_the_sandbox_hides_the_course_but_not_what_notebooks_need(probe):
@@ -83,7 +84,7 @@ def test_the_sandbox_applies_its_limits_and_namespaces(probe):
     assert probe["pid"] < 10, "the sandbox should have its own process namespace"
     assert probe["network"] in ([], ["lo"]), "the sandbox should have no network but loopback"
     if sandbox.os.geteuid() == 0:
-        assert probe["uid"] == sandbox.UID_BASE
+        assert probe["uid"] == sandbox.UID_BASE + probe["slot"]
 
 
 def test_a_missing_bubblewrap_is_a_clear_error(monkeypatch):
