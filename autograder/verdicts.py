@@ -115,34 +115,65 @@ class StudentFunction:
     def __call__(self, *args: object, **kwargs: object) -> object:
         name, session = self.student_function_name, self.session
         remaining = session.deadline - time.monotonic()
-        if remaining <= 0:
-            raise CallTimeout(f"the test cell ran out of time before calling {name}()")
-        answer = session.kernel.call(name, args, kwargs, min(remaining, session.call_timeout), _run_grader_function)
-        if type(answer) is not dict:
-            raise wire.WireError(f"{name}() gave a malformed answer")
-        for warning in answer.get("warnings", [])[:20]:
-            category = next((getattr(builtins, b) for b in warning.get("bases", [])
-                             if isinstance(getattr(builtins, b, None), type) and issubclass(getattr(builtins, b), Warning)),
-                            UserWarning)
-            warnings.warn(str(warning.get("message", "")), category, stacklevel=2)
+        try:
+            if remaining <= 0:
+                raise CallTimeout(f"the test cell ran out of time before calling {name}()")
+            answer = session.kernel.call(name, args, kwargs, min(remaining, session.call_timeout), _run_grader_function)
+            raised, value, shown, changed, aliases = _read_answer(answer, name)
+        except (KernelDied, CallTimeout) as error:
+            raise CallFailed(error) from None
+        except Exception as error:  # noqa: BLE001 - whatever is wrong with the answer, the call failed
+            raise CallFailed(wire.WireError(f"{name}() gave an answer that is not plain data ({error})")) from None
+        for category, message in shown:
+            warnings.warn(message, category, stacklevel=2)
         inputs = {**{str(i): a for i, a in enumerate(args)}, **kwargs}
-        for key, packed in dict(answer.get("changed", {})).items():
-            target, new = inputs.get(key), wire.unpack(packed)
+        for key, new in changed:
+            target = inputs.get(key)
             if isinstance(target, np.ndarray) and isinstance(new, np.ndarray) and target.shape == new.shape \
                     and target.dtype == new.dtype and target.flags.writeable:
                 np.copyto(target, new)
             else:
                 raise AssertionError(f"{name}() changed the shape or dtype of its input {key!r}. "
                                      "It must never modify its inputs: work on a copy.")
-        if "error" in answer:
-            raise _student_exception(dict(answer["error"]), name)
-        value = wire.unpack(answer.get("value", {"t": "none"}))
+        if raised is not None:
+            raise raised
         results = [value] if isinstance(value, np.ndarray) else [v for v in value if isinstance(v, np.ndarray)] \
             if type(value) in (list, tuple) else []
-        for index, key in answer.get("aliases", []):
-            if type(index) is int and 0 <= index < len(results) and key in inputs:
+        for index, key in aliases:
+            if 0 <= index < len(results) and key in inputs:
                 session.aliases.append((results[index], inputs[key]))
         return value
+
+
+class CallFailed(BaseException):
+    """A call of a student's function that could not be completed (the kernel died or did
+    not answer in time, or the answer was not plain data). It derives from BaseException so
+    that no test code (``check_raises``, ``except Exception``) can mistake it for an error
+    the student's function raised: it always fails the test cell."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _read_answer(answer: object, name: str) -> tuple:
+    """The kernel's answer, checked: (exception to raise or None, value, warnings as
+    (category, message), changed inputs as (key, array), aliases as (index, key))."""
+    if type(answer) is not dict:
+        raise wire.WireError("not a dict")
+    shown = []
+    for warning in list(answer.get("warnings", []))[:20]:
+        bases = [str(b) for b in warning.get("bases", [])]
+        category = next((getattr(builtins, b) for b in bases
+                         if isinstance(getattr(builtins, b, None), type) and issubclass(getattr(builtins, b), Warning)),
+                        UserWarning)
+        shown.append((category, str(warning.get("message", ""))[:2000]))
+    changed = [(str(key), wire.unpack(packed)) for key, packed in dict(answer.get("changed", {})).items()]
+    aliases = [(index, key) for index, key in list(answer.get("aliases", []))
+               if type(index) is int and type(key) is str]
+    if "error" in answer:
+        return _student_exception(dict(answer["error"]), name), None, shown, changed, aliases
+    return None, wire.unpack(answer.get("value", {"t": "none"})), shown, changed, aliases
 
 
 def _run_grader_function(function: object, args: list, kwargs: dict) -> object:
@@ -173,8 +204,10 @@ def judge(source: str, context: dict, functions: list[str], kernel: StudentKerne
         kernel.load_harness()
         with contextlib.redirect_stdout(output), warnings.catch_warnings():
             exec(compile(source, "<test cell>", "exec"), namespace)  # noqa: S102 - the instructor's test code
-    except (KernelDied, CallTimeout):
-        raise
+    except CallFailed as failure:
+        if isinstance(failure.cause, (KernelDied, CallTimeout)):
+            raise failure.cause from None
+        return Verdict(False, output.getvalue(), f"{type(failure.cause).__name__}: {failure.cause}")
     except Exception as error:  # noqa: BLE001 - a failed check, or any error in the tests
         return Verdict(False, output.getvalue(), f"{type(error).__name__}: {error}")
     return Verdict(True, output.getvalue())

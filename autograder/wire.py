@@ -52,7 +52,7 @@ def _type_name(value: object) -> str:
 
 def pack(value: object, callables: list | None = None, depth: int = 0) -> object:
     """``value`` as JSON-ready plain data (see the module docstring)."""
-    if depth > _MAX_DEPTH:
+    if depth >= _MAX_DEPTH:   # unpack accepts this depth: too deep a value arrives as Foreign
         return {"t": "foreign", "type": "deeply nested value"}
     kind = type(value)
     if value is None:
@@ -93,13 +93,17 @@ def unpack(data: object, make_callable=None, resolve_student=None, depth: int = 
             raise WireError(f"malformed {tag}")
         return value
     if tag == "float":
-        if type(value) is not str:
-            raise WireError("malformed float")
-        return float(value)
+        try:
+            if type(value) is not str:
+                raise TypeError(value)
+            return float(value)
+        except (TypeError, ValueError):
+            raise WireError("malformed float") from None
     if tag == "ndarray":
-        if type(value) is not str:
-            raise WireError("malformed array")
-        array = np.load(io.BytesIO(base64.b64decode(value)), allow_pickle=False)
+        try:
+            array = np.load(io.BytesIO(base64.b64decode(value, validate=True)), allow_pickle=False)
+        except Exception:  # noqa: BLE001 - whatever numpy or base64 object to, it is not an array
+            raise WireError("malformed array") from None
         if type(array) is not np.ndarray or array.dtype.kind == "O":
             raise WireError("malformed array")
         return array
@@ -131,9 +135,16 @@ def dumps(value: object, callables: list | None = None) -> str:
 
 
 def loads(text: str, make_callable=None, resolve_student=None) -> object:
+    """The value :func:`dumps` encoded; :class:`WireError` for anything else."""
+    if type(text) is not str:
+        raise WireError("not a message")
     if len(text) > MAX_CHARS:
         raise WireError(f"message of {len(text)} characters is larger than {MAX_CHARS}")
-    return unpack(json.loads(text), make_callable, resolve_student)
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise WireError(f"not JSON: {error}") from None
+    return unpack(data, make_callable, resolve_student)
 
 
 def exception_info(error: BaseException) -> dict:
