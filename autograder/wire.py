@@ -207,7 +207,8 @@ def call_in_kernel(namespace: dict, name: str, request: str) -> str:
     changed = {}
     for key, old in before.items():
         new = inputs[key]
-        if new.shape != old.shape or new.dtype != old.dtype or not np.array_equal(new, old, equal_nan=True):
+        if new.shape != old.shape or new.dtype != old.dtype \
+                or not np.array_equal(new, old, equal_nan=new.dtype.kind in "fc"):   # equal_nan fails on strings
             changed[key] = pack(np.array(new))
     answer["changed"] = changed
     answer["aliases"] = [[i, key] for i, out in enumerate(_arrays(result))

@@ -359,3 +359,10 @@ def test_exception_info_lists_only_builtin_bases():
     assert info["type"] == "Mine"
     assert info["bases"][:4] == ["KeyError", "LookupError", "Exception", "BaseException"]
     assert set(info["bases"]) <= {"KeyError", "LookupError", "Exception", "BaseException", "object"}
+
+
+def test_string_arrays_can_be_checked_for_changes():
+    """``equal_nan`` is only for numbers: comparing string inputs must not fail the call."""
+    namespace = {"upper": lambda x: np.char.upper(x)}
+    answer = json.loads(wire.call_in_kernel(namespace, "upper", wire.dumps([[np.array([["a", "b"]])], {}])))
+    assert "error" not in answer and answer["changed"] == {}
