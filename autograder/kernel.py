@@ -81,20 +81,15 @@ def kernel_environment(scratch: Path, data_dir: Path) -> dict[str, str]:
     }
 
 
-_MPL_CACHE: dict[str, Path] = {}
-
-
 def _matplotlib_cache() -> Path | None:
-    """A font cache built once per grader process, copied into each kernel's home (building
-    it takes seconds, and a fresh home would rebuild it for every student)."""
-    if "path" not in _MPL_CACHE:
-        import tempfile
+    """The grader's own matplotlib font cache, copied into each kernel's home: a fresh home
+    would otherwise rebuild it, which takes seconds, for every notebook."""
+    try:
+        import matplotlib
 
-        folder = Path(tempfile.mkdtemp(prefix="autograder-mpl-"))
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env={**os.environ, "MPLCONFIGDIR": str(folder)},
-                       capture_output=True, check=False, timeout=300)
-        _MPL_CACHE["path"] = folder
-    return _MPL_CACHE["path"]
+        return Path(matplotlib.get_cachedir())
+    except Exception:  # noqa: BLE001 - without a cache the kernel builds its own
+        return None
 
 
 class StudentKernel:
