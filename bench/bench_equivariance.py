@@ -87,7 +87,7 @@ def main() -> None:
     cv_s, cv_out = best(lambda: correlate_opencv(photo, kernel), 50)
     assert np.allclose(vec_out, cv_out)
 
-    print(f"### 3 x 3 Sobel cross-correlation (\"valid\", float64), best of several runs")
+    print("### 3 x 3 Sobel cross-correlation (\"valid\", float64), best of several runs")
     print()
     print("| implementation | crop 240 x 400 (ms) | photo 400 x 600 (ms) | ns per output pixel | x faster than loop | x slower than OpenCV |")
     print("|---|---:|---:|---:|---:|---:|")

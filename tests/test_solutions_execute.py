@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT, read, solution_notebooks
+from conftest import read, solution_notebooks
 
 
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
