@@ -37,6 +37,6 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.SandboxedExecute.timeout = 120
-# A deleted test cell is put back from the source (and fails), instead of staying
+# A deleted test cell is put back from the source and graded, instead of staying
 # "needs manual grading".
 c.OverwriteCells.add_missing_cells = True
