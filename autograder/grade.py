@@ -1,7 +1,8 @@
 """Grading every submission of a course and writing ``reports/grades.csv``.
 
 Each (student, assignment) is one job: its notebooks are cleaned into a private folder
-(:mod:`autograder.submissions`), then graded by its own ``nbgrader autograde`` process, whose
+(:mod:`autograder.submissions`), then graded by its own ``nbgrader autograde`` process (forked
+from a pre-loaded server, :mod:`autograder.runner`), whose
 execution step runs the student's code in a sandbox and judges the tests in the grader
 (:mod:`autograder.execute`). A job that fails costs only that student's grade for that
 assignment, with the reason written down; jobs run in parallel (``jobs``), and the scores
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import csv
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
-from autograder import course, release, sandbox, submissions
+from autograder import course, release, runner, sandbox, submissions
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_score")
 
@@ -73,10 +72,6 @@ def _last_lines(text: str, n: int = 5) -> str:
     return " | ".join(line.strip() for line in text.strip().splitlines()[-n:])
 
 
-def _limit_grader_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, GRADER_MEMORY))
-
-
 @dataclass(frozen=True)
 class Settings:
     """How to grade: gradebook, sandbox, parallel worker slot."""
@@ -99,14 +94,12 @@ def autograde(root: Path, student: str, assignment: str, settings: Settings, slo
                     f"--SandboxedExecute.slot={slot}", f"--SandboxedExecute.isolate={settings.isolate}",
                     *settings.options]
             env = dict(course.nbgrader_env(), MPLBACKEND="agg", OPENBLAS_NUM_THREADS="1")
-            try:
-                done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env, capture_output=True,
-                                      text=True, timeout=SUBMISSION_TIMEOUT, check=False,
-                                      preexec_fn=_limit_grader_memory)
-                if done.returncode != 0:
-                    outcome.reasons.append(f"nbgrader autograde failed: {_last_lines(done.stderr)}")
-            except subprocess.TimeoutExpired:
+            done = runner.run_nbgrader(args, cwd=root, env=env, log=Path(tmp) / "nbgrader.log",
+                                       timeout=SUBMISSION_TIMEOUT, memory=GRADER_MEMORY)
+            if done.returncode is None:
                 outcome.reasons.append(f"grading took longer than {SUBMISSION_TIMEOUT:.0f} s and was stopped")
+            elif done.returncode != 0:
+                outcome.reasons.append(f"nbgrader autograde failed: {_last_lines(done.output)}")
     with Gradebook(settings.db_url) as gradebook:
         for name in prepared.notebooks:   # scores of this run only, never an older run's
             try:

@@ -1,0 +1,26 @@
+"""What every grading job needs, imported once by the fork server of :mod:`autograder.runner`.
+
+Importing nbgrader (with jupyter_server, nbconvert, SQLAlchemy) takes about 3.5 s of CPU and the
+libraries the test cells' context uses (NumPy, OpenCV, Matplotlib, seaborn, pandas) another 2 s:
+more than grading a short notebook. Jobs forked from a process that has imported them start in
+milliseconds. The environment variables are set first, because NumPy's BLAS and Matplotlib read
+them when they are imported.
+"""
+
+import os
+
+os.environ["MPLBACKEND"] = "agg"
+os.environ["OPENBLAS_NUM_THREADS"] = "1"   # one BLAS thread: a fork server must stay single-threaded
+
+import cv2  # noqa: E402,F401
+import ipywidgets  # noqa: E402,F401
+import matplotlib.pyplot  # noqa: E402,F401
+import nbgrader.apps  # noqa: E402,F401
+import numpy  # noqa: E402,F401
+import pandas  # noqa: E402,F401
+import seaborn  # noqa: E402,F401
+import tqdm.auto  # noqa: E402,F401
+
+import autograder.execute  # noqa: E402,F401
+import autograder.verdicts  # noqa: E402,F401
+import coursekit  # noqa: E402,F401

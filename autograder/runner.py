@@ -1,0 +1,85 @@
+"""Running one ``nbgrader`` command in a process of its own, without paying nbgrader's start-up.
+
+Every grading job is still a separate process, so its memory limit, a crash or a time-out
+concern that job only. But it is forked from a :mod:`multiprocessing` fork server that imported
+nbgrader and the test cells' libraries once (:mod:`autograder.preload`), instead of starting a
+new interpreter that imports them again (about 5 s of CPU per job). The fork server is a
+single-threaded process started on first use; it never runs a student's code or nbgrader.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+_SERVER = multiprocessing.get_context("forkserver")
+_SERVER.set_forkserver_preload(["autograder.preload"])
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How an nbgrader command ended: its exit code (``None`` if it was stopped for taking too
+    long) and everything it printed."""
+
+    returncode: int | None
+    output: str
+
+
+def _nbgrader_main(args: list[str], cwd: str, env: dict[str, str], log: str, memory: int | None) -> None:
+    """Body of the forked process: become ``nbgrader ARGS`` run in ``cwd`` with ``env``."""
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    nothing = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(nothing, 0)
+    os.close(nothing)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    if memory is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    sys.argv = ["nbgrader", *args]
+    code = 0
+    try:
+        from nbgrader.apps.nbgraderapp import NbGraderApp
+
+        NbGraderApp.launch_instance(argv=args)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:  # noqa: BLE001 - report it like the interpreter would, then exit 1
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def run_nbgrader(args: list[str], *, cwd: Path, env: dict[str, str], log: Path, timeout: float,
+                 memory: int | None = None) -> Finished:
+    """Run ``nbgrader ARGS`` in a process forked from the pre-loaded fork server.
+
+    Its standard output and error go to ``log`` (returned as ``output``). ``memory`` limits its
+    address space; after ``timeout`` seconds it is killed (and the kernels it started die with
+    it) and ``returncode`` is ``None``. Safe to call from several threads at once.
+    """
+    process = _SERVER.Process(target=_nbgrader_main, args=(list(args), str(cwd), dict(env), str(log), memory),
+                              name="nbgrader " + " ".join(args[:2]))
+    process.start()
+    process.join(timeout)
+    if process.is_alive():
+        process.kill()
+        process.join()
+        returncode = None
+    else:
+        returncode = process.exitcode
+    process.close()
+    output = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+    return Finished(returncode, output)
