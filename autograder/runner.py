@@ -5,6 +5,8 @@ concern that job only. But it is forked from a :mod:`multiprocessing` fork serve
 nbgrader and the test cells' libraries once (:mod:`autograder.preload`), instead of starting a
 new interpreter that imports them again (about 5 s of CPU per job). The fork server is a
 single-threaded process started on first use; it never runs a student's code or nbgrader.
+It listens on a Unix socket in a private temporary folder (mode 0700, Python >= 3.11.1), which
+the sandboxed kernels cannot see.
 """
 
 from __future__ import annotations
