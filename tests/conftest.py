@@ -7,9 +7,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course, demo, notebooks
+from autograder import course, demo, notebooks, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Most tests grade submissions, and grading runs students' code in bubblewrap: without
+    it, stop at once with what to install rather than fail a hundred tests one by one."""
+    try:
+        sandbox.bwrap_path()
+    except sandbox.SandboxUnavailable as missing:
+        pytest.exit(f"cannot run the tests: {missing}", returncode=1)
 
 
 def solution_notebooks() -> list[Path]:
