@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from autograder import runner
 
 SOURCE = "solutions"
 RELEASE = "notebooks"
@@ -59,6 +61,12 @@ def test_cells(root: Path, assignment: str) -> list[TestCell]:
     return cells
 
 
+#: Set for every nbgrader process (and the fork server they come from, which reads them when it
+#: imports NumPy and Matplotlib): figures drawn off-screen, and one BLAS thread per process,
+#: because parallel jobs share the cores and a fork server must stay single-threaded.
+NBGRADER_SETTINGS = {"MPLBACKEND": "agg", "OPENBLAS_NUM_THREADS": "1"}
+
+
 def nbgrader_env() -> dict[str, str]:
     """The environment for nbgrader subprocesses: this interpreter's ``bin`` first on PATH,
     because nbgrader runs ``alembic`` as a command when it creates a gradebook."""
@@ -67,14 +75,12 @@ def nbgrader_env() -> dict[str, str]:
     return env
 
 
-def run_nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``nbgrader ARGS`` in the course folder ``root`` and return the finished process."""
-    return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=root,
-        env=nbgrader_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+def run_nbgrader(root: Path, *args: str, timeout: float | None = None,
+                 memory: int | None = None) -> runner.Finished:
+    """Run ``nbgrader ARGS`` in the course folder ``root``, in a process of its own forked
+    from the pre-loaded server (:mod:`autograder.runner`), and return how it ended.
+    ``timeout`` (seconds) and ``memory`` (bytes of address space) limit that process."""
+    env = dict(nbgrader_env(), **NBGRADER_SETTINGS)
+    with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
+        return runner.run_nbgrader(list(args), cwd=root, env=env, log=Path(tmp) / "output.log",
+                                   timeout=timeout, memory=memory)

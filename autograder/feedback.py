@@ -22,7 +22,7 @@ def generate(root: Path, db_url: str | None = None) -> list[Path]:
         done = course.run_nbgrader(root, "generate_feedback", assignment, "--force", FEEDBACK_PREPROCESSORS,
                                    f"--CourseDirectory.db_url={db_url or default_db_url(root)}")
         if done.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_feedback {assignment} failed:\n{done.stderr[-2000:]}")
+            raise RuntimeError(f"nbgrader generate_feedback {assignment} failed:\n{done.output[-2000:]}")
     return sorted((root / "feedback").rglob("*.html"))
 
 
@@ -34,5 +34,5 @@ def export(root: Path, db_url: str | None = None) -> Path:
     done = course.run_nbgrader(root, "export", f"--CsvExportPlugin.to={path}",
                                f"--CourseDirectory.db_url={db_url or default_db_url(root)}")
     if done.returncode != 0:
-        raise RuntimeError(f"nbgrader export failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"nbgrader export failed:\n{done.output[-2000:]}")
     return path

@@ -23,7 +23,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
-from autograder import course, release, runner, sandbox, submissions
+from autograder import course, release, sandbox, submissions
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_score")
 
@@ -93,9 +93,7 @@ def autograde(root: Path, student: str, assignment: str, settings: Settings, slo
                     f"--CourseDirectory.submitted_directory={inbox}", f"--CourseDirectory.db_url={settings.db_url}",
                     f"--SandboxedExecute.slot={slot}", f"--SandboxedExecute.isolate={settings.isolate}",
                     *settings.options]
-            env = dict(course.nbgrader_env(), MPLBACKEND="agg", OPENBLAS_NUM_THREADS="1")
-            done = runner.run_nbgrader(args, cwd=root, env=env, log=Path(tmp) / "nbgrader.log",
-                                       timeout=SUBMISSION_TIMEOUT, memory=GRADER_MEMORY)
+            done = course.run_nbgrader(root, *args, timeout=SUBMISSION_TIMEOUT, memory=GRADER_MEMORY)
             if done.returncode is None:
                 outcome.reasons.append(f"grading took longer than {SUBMISSION_TIMEOUT:.0f} s and was stopped")
             elif done.returncode != 0:

@@ -9,8 +9,9 @@ them when they are imported.
 
 import os
 
-os.environ["MPLBACKEND"] = "agg"
-os.environ["OPENBLAS_NUM_THREADS"] = "1"   # one BLAS thread: a fork server must stay single-threaded
+from autograder.course import NBGRADER_SETTINGS
+
+os.environ.update(NBGRADER_SETTINGS)
 
 import cv2  # noqa: E402,F401
 import ipywidgets  # noqa: E402,F401

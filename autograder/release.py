@@ -26,7 +26,7 @@ def generate(root: Path, assignment: str, into: Path, *, database: bool, options
         args.append("--no-db")
     done = course.run_nbgrader(root, *args)
     if done.returncode != 0:
-        raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n{done.stderr[-3000:]}")
+        raise ReleaseError(f"nbgrader generate_assignment {assignment} failed:\n{done.output[-3000:]}")
     return into / assignment
 
 
