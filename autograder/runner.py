@@ -64,13 +64,13 @@ def _nbgrader_main(args: list[str], cwd: str, env: dict[str, str], log: str, mem
     os._exit(code)
 
 
-def run_nbgrader(args: list[str], *, cwd: Path, env: dict[str, str], log: Path, timeout: float,
+def run_nbgrader(args: list[str], *, cwd: Path, env: dict[str, str], log: Path, timeout: float | None,
                  memory: int | None = None) -> Finished:
     """Run ``nbgrader ARGS`` in a process forked from the pre-loaded fork server.
 
     Its standard output and error go to ``log`` (returned as ``output``). ``memory`` limits its
-    address space; after ``timeout`` seconds it is killed (and the kernels it started die with
-    it) and ``returncode`` is ``None``. Safe to call from several threads at once.
+    address space; after ``timeout`` seconds (``None``: no limit) it is killed (and the kernels
+    it started die with it) and ``returncode`` is ``None``. Safe to call from several threads.
     """
     process = _SERVER.Process(target=_nbgrader_main, args=(list(args), str(cwd), dict(env), str(log), memory),
                               name="nbgrader " + " ".join(args[:2]))
