@@ -271,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=32, help="size of the class (default 32)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="our parallel workers (default: the cores)")
+    parser.add_argument("--plain-agg", action="store_true",
+                        help="plain nbgrader's kernels draw figures with Matplotlib's agg backend, as ours do "
+                             "(default: nbgrader's default, inline PNGs)")
     parser.add_argument("--keep", type=Path, default=None,
                         help="build the scratch courses in this (new or empty) folder and keep them")
     args = parser.parse_args(argv)
@@ -284,13 +287,13 @@ def main(argv: list[str] | None = None) -> int:
         cleanup = tempfile.TemporaryDirectory(prefix="bench-grading-")
         scratch = Path(cleanup.name)
     try:
-        return run(scratch, args.students, args.jobs)
+        return run(scratch, args.students, args.jobs, plain_agg=args.plain_agg)
     finally:
         if cleanup is not None:
             cleanup.cleanup()
 
 
-def run(scratch: Path, n_students: int, jobs: int) -> int:
+def run(scratch: Path, n_students: int, jobs: int, *, plain_agg: bool = False) -> int:
     assignments = course.assignments(ROOT)
     env = course.nbgrader_env()
     ours = copy_course(scratch / "ours")
@@ -308,7 +311,8 @@ def run(scratch: Path, n_students: int, jobs: int) -> int:
                           f"--CourseDirectory.release_directory={scratch / 'plain-release'}"] for a in assignments],
                         plain, env, scratch / "plain-register.log")
     print(f"plain nbgrader: registered in {register['wall']:.1f} s; grading...", file=sys.stderr, flush=True)
-    graded_plain = measured([[*nbgrader, "autograde", a] for a in assignments], plain, env,
+    plain_env = dict(env, MPLBACKEND="agg") if plain_agg else env   # the kernels inherit it
+    graded_plain = measured([[*nbgrader, "autograde", a] for a in assignments], plain, plain_env,
                             scratch / "plain-autograde.log")
     load_after_plain = load()
     print(f"plain nbgrader: graded in {graded_plain['wall']:.1f} s; now ours...", file=sys.stderr, flush=True)
@@ -344,7 +348,8 @@ def run(scratch: Path, n_students: int, jobs: int) -> int:
     total_ours = sum(s or 0 for s in our_scores.values())
 
     print(f"### Grading throughput: {n_students} students x {len(assignments)} assignments "
-          f"({n_notebooks} notebooks), {os.cpu_count()} cores\n")
+          f"({n_notebooks} notebooks), {os.cpu_count()} cores; plain nbgrader's figures: "
+          f"{'agg, as ours (--plain-agg)' if plain_agg else 'inline PNGs (its default; ours: agg)'}\n")
     print("| | plain `nbgrader autograde` | ours (`autograder grade -j "
           f"{jobs}`, sandbox on) |")
     print("|---|---:|---:|")
