@@ -91,3 +91,13 @@ def test_a_missing_bubblewrap_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
         sandbox.bwrap_path()
+
+
+def test_the_test_suite_stops_at_once_without_bubblewrap(tmp_path: Path):
+    """`make test` on a machine without bubblewrap: one clear message, not a hundred failures."""
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_data.py"],
+                          cwd=ROOT, env={"PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)},
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "apt-get install bubblewrap" in done.stdout + done.stderr
+    assert " passed" not in done.stdout
