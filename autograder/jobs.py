@@ -238,29 +238,30 @@ def grade_job(root: Path, job: Job, *, isolate: bool = True, options: tuple[str,
     return result
 
 
-def _protected(cell: nbformat.NotebookNode) -> bool:
-    """A cell that nbgrader puts back from the source when a student changed it: a test cell
-    or a read-only cell."""
+def _kind(cell: nbformat.NotebookNode) -> str:
     meta = course.nbgrader_meta(cell)
-    return bool(meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
+    if course.is_autograded_test(cell):
+        return "test cell"
+    if meta.get("solution"):
+        return "answer cell"
+    return "task cell" if meta.get("task") else "read-only cell"
 
 
 def repairs(submitted: nbformat.NotebookNode, autograded: nbformat.NotebookNode) -> list[str]:
-    """The test and read-only cells that nbgrader put back from the source: deleted ones, and
-    ones whose source the student changed (a test cell with hidden tests differs from its
-    released version by them alone, so only its visible part is compared)."""
+    """What nbgrader put back from the source, in words: the graded cells the student deleted,
+    and the test and read-only cells whose source they changed (a test cell with hidden tests
+    differs from its released version by them alone, so only its visible part is compared)."""
     theirs = {course.nbgrader_meta(c)["grade_id"]: c for c in submitted.cells if "grade_id" in course.nbgrader_meta(c)}
     notes = []
     for cell in autograded.cells:
-        if not _protected(cell):
+        meta = course.nbgrader_meta(cell)
+        if "grade_id" not in meta:
             continue
-        grade_id = course.nbgrader_meta(cell)["grade_id"]
-        kind = "test cell" if course.is_autograded_test(cell) else "read-only cell"
+        grade_id, kind = meta["grade_id"], _kind(cell)
         if grade_id not in theirs:
             notes.append(f"{kind} {grade_id!r} was deleted; put back from {course.SOURCE}/")
-            continue
-        visible = _without_hidden_tests(cell.source).strip()
-        if _without_hidden_tests(theirs[grade_id].source).strip() != visible:
+        elif (meta.get("locked") or kind == "test cell") and \
+                _without_hidden_tests(theirs[grade_id].source).strip() != _without_hidden_tests(cell.source).strip():
             notes.append(f"{kind} {grade_id!r} was edited; the original was put back")
     return notes
 
@@ -309,6 +310,9 @@ def record(root: Path, db_url: str, result: Result) -> None:
     from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
     root = root.resolve()
+    for name in (result.student, result.assignment, *result.notebooks):
+        if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name:
+            raise ValueError(f"not a plain name for a student, assignment or notebook: {name!r}")
     config = course.config(root)
     target = root / "autograded" / result.student / result.assignment
     before = {name: _answers(target / f"{name}.ipynb") for name in result.notebooks}
@@ -317,10 +321,13 @@ def record(root: Path, db_url: str, result: Result) -> None:
     with Gradebook(db_url) as gradebook, warnings.catch_warnings():
         # nbgrader's update_or_create_submission trips SQLAlchemy's autoflush warnings (harmless)
         warnings.simplefilter("ignore", SAWarning)
+        assignment = gradebook.find_assignment(result.assignment)
+        unknown = sorted(set(result.notebooks) - {notebook.name for notebook in assignment.notebooks})
+        if unknown:
+            raise ValueError(f"{result.assignment} has no notebook {', '.join(unknown)}")
         gradebook.update_or_create_student(result.student)
         extra = {"timestamp": timestamp} if timestamp else {}
         gradebook.update_or_create_submission(result.assignment, result.student, **extra)
-        assignment = gradebook.find_assignment(result.assignment)
         previous = {}
         for notebook in assignment.notebooks:
             submitted = gradebook.find_submission_notebook(notebook.name, result.assignment, result.student)
