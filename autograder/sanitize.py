@@ -13,10 +13,11 @@ be safe:
   nothing is loaded from elsewhere;
 * ``image/svg+xml`` is shown as an ``<img>`` of itself (a browser runs no script and loads
   nothing from an SVG in an image); PNG, JPEG and GIF stay, if they are base64;
-* ``text/markdown`` outputs, markdown and raw cells are kept as they are when they hold no
-  raw HTML and no link with a harmful protocol (checked with nbconvert's own markdown
-  renderer: its escaping and its unescaped output must agree); otherwise they are shown as
-  text (the HTML visible, not run), with a note;
+* ``text/markdown`` outputs and markdown cells are kept as they are when they hold no raw
+  HTML, no link with a harmful protocol and no image from elsewhere (checked with
+  nbconvert's own markdown renderer: its escaping output and its unescaped output must
+  agree); otherwise they are shown as text (the HTML visible, not run), with a note; raw
+  cells are escaped;
 * JavaScript, widget views and any other type are dropped (a note says which); stream and
   error outputs are rebuilt with their plain fields only;
 * a cell whose output lost something gets a note output saying what was removed.
@@ -35,13 +36,17 @@ from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from nbformat import v4
 from nbformat.notebooknode import NotebookNode, from_dict
+from traitlets import Bool
 
 NOTE = "[autograder] "
 #: Markdown and raw cells that held active content carry this note (and the class below).
 MARKED = "autograder-sanitized"
 
 _RASTER = ("image/png", "image/jpeg", "image/gif")
+_WIDGETS = ("application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json")
 _IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*", re.IGNORECASE)
+_LOCAL_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);|attachment:|(?![a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)",
+                          re.IGNORECASE)
 _LINK = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
 _CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
@@ -95,15 +100,30 @@ def removed(html: str, cleaned: str) -> list[str]:
     return sorted(_inventory(html) - _inventory(cleaned) - _UNREMARKABLE)
 
 
-def _render(source: str, safe: bool) -> str:
-    renderer = IPythonRenderer(escape=safe, allow_harmful_protocols=not safe, exclude_anchor_links=True)
+class _InertRenderer(IPythonRenderer):
+    """nbconvert's renderer with raw HTML escaped, harmful link protocols blocked and images
+    only from the notebook itself (embedded, attached or a relative path)."""
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        return super().image(text, url, title) if _LOCAL_IMAGE.match(url.strip()) else text
+
+
+def _render(source: str, safe: bool, attachments: dict | None) -> str:
+    kind = _InertRenderer if safe else IPythonRenderer
+    renderer = kind(escape=safe, allow_harmful_protocols=not safe, exclude_anchor_links=True,
+                    attachments=attachments or {})
     return MarkdownWithMath(renderer=renderer).render(source)
 
 
-def markdown_is_inert(source: str) -> bool:
-    """True when nbconvert renders ``source`` the same with raw HTML escaped and harmful link
-    protocols blocked as without: it holds no raw HTML and no such link."""
-    return _render(source, safe=True) == _render(source, safe=False)
+def markdown_is_inert(source: str, attachments: dict | None = None) -> bool:
+    """True when nbconvert renders ``source`` the same with raw HTML escaped, harmful link
+    protocols blocked and remote images dropped as without: it holds no raw HTML, no such
+    link and no image from elsewhere. Markdown that nbconvert cannot render (an image of a
+    missing attachment) is not inert: it is shown as text rather than break the export."""
+    try:
+        return _render(source, True, attachments) == _render(source, False, attachments)
+    except Exception:  # noqa: BLE001 - whatever nbconvert rejects is shown as text
+        return False
 
 
 def markdown_as_text(source: str, why: str) -> str:
@@ -142,7 +162,7 @@ def _bundle(data: dict, notes: list[str]) -> dict[str, str]:
             if (image := _base64(value)) is not None:
                 kept[kind] = image
             else:
-                notes.append(f"a {kind} output that is not base64 data was removed")
+                notes.append(f"an output of type {kind} that is not base64 data was removed")
         elif kind == "image/svg+xml":
             svg = base64.b64encode(_text(value).encode("utf-8")).decode("ascii")
             kept["text/html"] = f'<img src="data:image/svg+xml;base64,{svg}" alt="SVG figure">'
@@ -161,8 +181,8 @@ def _bundle(data: dict, notes: list[str]) -> dict[str, str]:
                 notes.append("a Markdown output with raw HTML or a harmful link is shown as text")
         elif kind == "text/latex":
             kept[kind] = _text(value)   # rendered by MathJax with its Safe extension
-        else:
-            notes.append(f"a {kind} output was removed")
+        elif kind not in _WIDGETS:   # a widget shows nothing without a live kernel: no note
+            notes.append(f"an output of type {kind[:60]} was removed")
     return kept
 
 
@@ -207,7 +227,7 @@ def sanitize_cell(cell: NotebookNode, index: int) -> None:
         cell["attachments"] = from_dict(attachments)
     if cell.cell_type == "markdown":
         source = _text(cell.source)
-        if not markdown_is_inert(source):
+        if not markdown_is_inert(source, cell.get("attachments")):
             cell.source = markdown_as_text(source, "this answer held raw HTML or a link with a harmful protocol")
             cell.metadata.setdefault("tags", []).append(MARKED)
     elif cell.cell_type == "raw":
@@ -238,6 +258,8 @@ def sanitize(nb: NotebookNode) -> NotebookNode:
 
 class SanitizeNotebook(Preprocessor):
     """The nbconvert/nbgrader preprocessor: :func:`sanitize` on the whole notebook."""
+
+    enabled = Bool(True, help="Sanitise (nbconvert's preprocessors are off unless enabled).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         return sanitize(nb), resources

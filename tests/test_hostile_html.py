@@ -30,7 +30,7 @@ import pytest
 from nbconvert import HTMLExporter
 from nbgrader.api import Gradebook
 
-from autograder import course, demo, notebooks
+from autograder import course, demo, notebooks, sanitize
 from conftest import ROOT
 from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
 from test_hostile_files import one_assignment_course
@@ -204,7 +204,7 @@ def test_the_payloads_run_when_not_cleaned(instructor, lab):
     session, runs the payloads and starts a kernel as the instructor."""
     before = {k["id"] for k in kernels(lab)}
     ran = visit(instructor, f"{lab['base']}/control-export.html", lab["control"])
-    assert ran and {"script", "onerror", "iframe", "javascript", "md-script", "md-onerror", "raw"} <= set(ran)
+    assert ran and {"script", "onerror", "iframe", "javascript", "md-script", "md-onerror", "md-link"} <= set(ran)
     deadline = time.monotonic() + 60
     while not (started := [k["id"] for k in kernels(lab) if k["id"] not in before]) and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -234,7 +234,7 @@ def test_nothing_runs_where_the_instructor_opens_a_submission(instructor, lab, v
         assert "[autograder]" not in text
     else:
         assert "My answer." in text and "shown as text" in text   # the markdown answer, readable and marked
-        assert "[autograder]" in text and "application/javascript output was removed" in text
+        assert "[autograder]" in text and "application/javascript was removed" in text
 
 
 def test_hostile_content_does_not_change_scores(lab):
@@ -245,3 +245,19 @@ def test_hostile_content_does_not_change_scores(lab):
                 scores[row["student_id"]] = scores.get(row["student_id"], 0.0) + float(row["score"])
     full = sum(cell.max_score for cell in course.test_cells(ROOT, ASSIGNMENT))
     assert scores == {"honest": full, "mallory": full}
+
+
+def test_the_course_text_is_left_as_it_is():
+    """Markdown without raw HTML or harmful links is kept as written: every markdown cell
+    of the course (what students start from) passes unchanged."""
+    for path in sorted((ROOT / course.RELEASE).glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        before = [c.source for c in nb.cells if c.cell_type == "markdown"]
+        sanitize.sanitize(nb)
+        assert [c.source for c in nb.cells if c.cell_type == "markdown"] == before, path.name
+
+
+def test_markdown_shown_as_text_cannot_close_its_fence():
+    source = "```\n</code></pre><script>window.__pwned = 1</script>\n````"
+    shown = sanitize.markdown_as_text(source, "why")
+    assert sanitize.markdown_is_inert(shown) and source in shown
