@@ -17,7 +17,7 @@ be safe:
   HTML, no link with a harmful protocol and no image from elsewhere (checked with
   nbconvert's own markdown renderer: its escaping output and its unescaped output must
   agree); otherwise they are shown as text (the HTML visible, not run), with a note; raw
-  cells are escaped;
+  cells are cleaned like HTML;
 * JavaScript, widget views and any other type are dropped (a note says which); stream and
   error outputs are rebuilt with their plain fields only;
 * a cell whose output lost something gets a note output saying what was removed.
@@ -39,7 +39,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from traitlets import Bool
 
 NOTE = "[autograder] "
-#: Markdown and raw cells that held active content carry this note (and the class below).
+#: Markdown and raw cells that held active content carry this tag.
 MARKED = "autograder-sanitized"
 
 _RASTER = ("image/png", "image/jpeg", "image/gif")
@@ -213,6 +213,12 @@ def _output(output: dict, notes: list[str]) -> NotebookNode | None:
     return None
 
 
+def _mark(cell: NotebookNode) -> None:
+    tags = cell.metadata.get("tags")
+    tags = [str(t) for t in tags] if isinstance(tags, list) else []
+    cell.metadata["tags"] = list(dict.fromkeys([*tags, MARKED]))
+
+
 def sanitize_cell(cell: NotebookNode, index: int) -> None:
     """Make one cell inert, in place (see the module's description)."""
     if not _CELL_ID.fullmatch(str(cell.get("id", ""))):
@@ -228,16 +234,17 @@ def sanitize_cell(cell: NotebookNode, index: int) -> None:
     if cell.cell_type == "markdown":
         source = _text(cell.source)
         if not markdown_is_inert(source, cell.get("attachments")):
-            cell.source = markdown_as_text(source, "this answer held raw HTML or a link with a harmful protocol")
-            cell.metadata.setdefault("tags", []).append(MARKED)
+            cell.source = markdown_as_text(source, "this answer held raw HTML, a link with a harmful protocol or "
+                                                   "an image from elsewhere")
+            _mark(cell)
     elif cell.cell_type == "raw":
         source = _text(cell.source)
         cell.metadata.pop("format", None)
         cell.metadata.pop("raw_mimetype", None)
-        cleaned = nh3.clean_text(source)
+        cleaned = clean_html(source)   # idempotent: sanitising twice changes nothing more
         if cleaned != source:
             cell.source = cleaned
-            cell.metadata.setdefault("tags", []).append(MARKED)
+            _mark(cell)
     elif cell.cell_type == "code":
         count = cell.get("execution_count")
         cell.execution_count = count if isinstance(count, int) else None

@@ -261,3 +261,12 @@ def test_markdown_shown_as_text_cannot_close_its_fence():
     source = "```\n</code></pre><script>window.__pwned = 1</script>\n````"
     shown = sanitize.markdown_as_text(source, "why")
     assert sanitize.markdown_is_inert(shown) and source in shown
+
+
+def test_sanitising_twice_changes_nothing_more():
+    """Autograding and feedback both sanitise: the second pass must leave a valid notebook as is."""
+    nb = mallory("http://127.0.0.1:1")
+    once = nbformat.from_dict(sanitize.sanitize(nb))
+    twice = sanitize.sanitize(nbformat.from_dict(once))
+    assert twice == once
+    nbformat.validate(twice)
