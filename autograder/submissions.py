@@ -61,7 +61,7 @@ def clean(nb: nbformat.NotebookNode) -> list[str]:
 
 def _left_out(relative: str) -> bool:
     name = relative.rsplit("/", 1)[-1]
-    return name == ".ipynb_checkpoints" or ("/" not in relative and name.endswith(".ipynb"))
+    return name == ".ipynb_checkpoints" or name.endswith(".ipynb")
 
 
 def _active(relative: str) -> bool:
