@@ -29,7 +29,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
-from autograder import sandbox, verdicts
+from autograder import safefiles, sandbox, verdicts
 from autograder.kernel import CallTimeout, KernelDied, StudentKernel
 
 SOURCE_FOLDER = "solutions"
@@ -37,6 +37,11 @@ SOURCE_FOLDER = "solutions"
 
 def _error(name: str, message: str) -> NotebookNode:
     return nbformat.v4.new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+
+
+def _not_copied(relative: str) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return name.endswith(".ipynb") or name == ".ipynb_checkpoints"
 
 
 def _is_test(cell: NotebookNode) -> bool:
@@ -70,7 +75,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         scratch = Path(tempfile.mkdtemp(prefix="autograder-", dir=self.scratch_root or None))
         os.chmod(scratch, 0o755)
         workdir = scratch / "work"
-        shutil.copytree(folder, workdir, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        with safefiles.open_folder(folder) as files:   # regular files only, never a link
+            for note in safefiles.copy_tree(files, workdir, skip=_not_copied):
+                self.log.warning("%s", note)
         import coursekit
         import coursekit.data
 

@@ -10,7 +10,8 @@ from autograder.grade import default_db_url
 #: Feedback is nbgrader's, with the hidden tests removed from the test cells first.
 FEEDBACK_PREPROCESSORS = (
     "--GenerateFeedback.preprocessors=['nbgrader.preprocessors.ClearHiddenTests',"
-    "'nbgrader.preprocessors.GetGrades','nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']"
+    "'nbgrader.preprocessors.GetGrades','autograder.sanitize.SanitizeNotebook',"
+    "'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']"
 )
 
 

@@ -36,9 +36,10 @@ Grader = Callable[[Sequence[tuple[str, str]]], Iterator[Result]]
 
 
 def students(root: Path) -> list[str]:
-    """Student ids with a folder in ``submitted/``, sorted."""
+    """Student ids with a folder in ``submitted/``, sorted, links to folders included (without
+    following them): grading refuses them with a note, so they show up with zero."""
     submitted = root / course.SUBMITTED
-    return sorted(p.name for p in submitted.iterdir() if p.is_dir()) if submitted.is_dir() else []
+    return sorted(p.name for p in submitted.iterdir() if p.is_symlink() or p.is_dir()) if submitted.is_dir() else []
 
 
 def default_db_url(root: Path) -> str:

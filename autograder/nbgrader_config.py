@@ -35,6 +35,9 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    # last: the autograded notebook that formgrader, feedback and JupyterLab open holds no
+    # active content (scripts, event handlers, frames...) from the student
+    "autograder.sanitize.SanitizeNotebook",
 ]
 c.SandboxedExecute.timeout = 120
 # A deleted test cell is put back from the source and graded, instead of staying
