@@ -39,7 +39,6 @@ queue and stops taking new ones.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import socket
 import ssl
@@ -53,6 +52,7 @@ from urllib.parse import urlsplit
 
 from celery import Celery
 from celery.exceptions import Reject
+from celery.utils.log import get_task_logger
 from tqdm.auto import tqdm
 
 from autograder import course, jobs, sandbox
@@ -75,7 +75,7 @@ ALLOWED_OPTIONS = ("--SandboxedExecute.timeout=",)
 #: Where the coordinator keeps the id of the job each recorded result came from.
 LEDGER = "jobs"
 
-log = logging.getLogger("autograder.distributed")
+log = get_task_logger(__name__)
 
 
 # --- the Celery application -------------------------------------------------------------------
@@ -117,7 +117,6 @@ def make_app(broker: str) -> Celery:
         result_expires=RESULT_EXPIRES, result_extended=False,
         worker_send_task_events=True, task_send_sent_event=False,
         broker_connection_retry_on_startup=True, broker_connection_max_retries=None,
-        worker_hijack_root_logger=False, worker_redirect_stdouts=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
     )
     if urlsplit(broker).scheme == "rediss":
@@ -167,7 +166,9 @@ def _grade_task(self, job_text: str, options: list[str]) -> dict[str, str]:
         raise Reject(str(error), requeue=True) from error
     stored = self.AsyncResult(self.request.id)
     if stored.state == "SUCCESS":   # sent again while another worker finished it: nothing to do
+        log.info("job %s: already graded, its stored result returned", self.request.id)
         return stored.result
+    log.info("job %s: grading", self.request.id)
     job = jobs.Job.from_json(job_text)
     with sandbox.lease_slot() as slot:
         result = jobs.grade_job(settings.root, job, isolate=settings.isolate, options=_check_options(options),
