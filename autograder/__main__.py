@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -34,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
                            help="send the jobs to grading workers through this Redis broker (redis://host:6379/0)")
     worker_cmd = commands.add_parser("worker", parents=[course_option],
                                      help="grade jobs sent by `grade --broker` (a Celery worker; see docs/workers.md)")
-    worker_cmd.add_argument("--broker", metavar="URL", required=True, help="the Redis broker, e.g. redis://host:6379/0")
+    worker_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER"),
+                            help="the Redis broker, e.g. redis://host:6379/0 (default: $AUTOGRADER_BROKER, which "
+                                 "keeps a password out of the process list)")
     worker_cmd.add_argument("--concurrency", type=int, default=None, help="jobs at a time (default: the CPU cores)")
     worker_cmd.add_argument("--no-sandbox", action="store_true", help="run students' code without bubblewrap")
     demo_cmd = commands.add_parser("demo", parents=[course_option],
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grades written to {path}")
     elif args.command == "worker":
         from autograder import distributed
+        if not args.broker:
+            parser.error("worker: give --broker URL or set AUTOGRADER_BROKER")
         try:
             return distributed.run_worker(root, args.broker, concurrency=args.concurrency, isolate=not args.no_sandbox)
         except SandboxUnavailable as error:

@@ -68,8 +68,11 @@ VISIBILITY_TIMEOUT = int(2 * jobs.SUBMISSION_TIMEOUT)
 #: coordinator takes the worker for dead and sends its jobs again.
 HEARTBEAT = 2.0
 LOST_AFTER = 10.0
-#: How long results stay in Redis (seconds); a rerun within that time does not regrade.
-RESULT_EXPIRES = 7 * 24 * 3600
+#: How long results stay in Redis (seconds): longer than the visibility timeout, so that a dead
+#: worker's message that comes back finds its job's result and is not graded again; short, because
+#: a result holds the autograded notebooks (50 to 100 KiB) and the coordinator reads it at once.
+#: Reruns do not depend on it (the coordinator keeps the recorded ids in ``reports/jobs/``).
+RESULT_EXPIRES = 2 * VISIBILITY_TIMEOUT
 #: The only grading options a message may carry (anything else is refused by the worker).
 ALLOWED_OPTIONS = ("--SandboxedExecute.timeout=",)
 #: Where the coordinator keeps the id of the job each recorded result came from.
@@ -155,8 +158,11 @@ def _check_options(options: object) -> tuple[str, ...]:
     return tuple(options)
 
 
-def _grade_task(self, job_text: str, options: list[str]) -> dict[str, str]:
-    """The worker's task: grade one job, return ``{"id": job id, "result": Result JSON}``."""
+def _grade_task(self, job_text: str, options: list[str], source: str) -> dict[str, str]:
+    """The worker's task: grade one job, return ``{"id": job id, "result": Result JSON}``.
+    ``source`` is :func:`source_digest` of the assignment on the coordinator: a worker whose
+    course differs (other hidden tests, other configuration) fails the job rather than grade it
+    with other tests."""
     settings: WorkerSettings = self.app.conf.autograder_worker
     try:
         check_sandbox(settings.isolate)
@@ -168,8 +174,13 @@ def _grade_task(self, job_text: str, options: list[str]) -> dict[str, str]:
     if stored.state == "SUCCESS":   # sent again while another worker finished it: nothing to do
         log.info("job %s: already graded, its stored result returned", self.request.id)
         return stored.result
-    log.info("job %s: grading", self.request.id)
     job = jobs.Job.from_json(job_text)
+    mine = source_digest(settings.root, job.assignment)
+    if mine != source:
+        raise RuntimeError(f"this worker's course differs from the coordinator's for {job.assignment} "
+                           f"(solutions/ or nbgrader_config.py: {mine[:12]} here, {source[:12]} there): "
+                           "update the worker's copy of the course")
+    log.info("job %s: grading", self.request.id)
     with sandbox.lease_slot() as slot:
         result = jobs.grade_job(settings.root, job, isolate=settings.isolate, options=_check_options(options),
                                 slot=slot)
@@ -185,6 +196,8 @@ def run_worker(root: Path, broker: str, *, concurrency: int | None = None, isola
     bubblewrap cannot start a sandbox (unless ``isolate`` is false).
     """
     root = root.resolve()
+    # students' code inherits this process's environment: never the broker's password
+    os.environ.pop("AUTOGRADER_BROKER", None)
     if not (root / course.SOURCE).is_dir():
         raise ValueError(f"{root} has no {course.SOURCE}/ folder: a worker needs the course installed")
     check_sandbox(isolate)
@@ -220,14 +233,20 @@ def _folder_parts(base: Path, folder: Path) -> list[bytes]:
     return parts
 
 
+def source_digest(root: Path, assignment: str) -> str:
+    """Hash of what grading ``assignment`` depends on besides the submission: its source
+    notebooks (the hidden tests) and the nbgrader configuration."""
+    config = root / "nbgrader_config.py"
+    return _digest(*_folder_parts(root, root / course.SOURCE / assignment),
+                   config.read_bytes() if config.is_file() else b"")
+
+
 def job_id(root: Path, student: str, assignment: str, options: Iterable[str] = ()) -> str:
     """``student/assignment/hash``: the hash covers the submitted files, the assignment's source
     notebooks (the hidden tests), the nbgrader configuration and the grading options, so that the
     same id means the same grade."""
-    config = root / "nbgrader_config.py"
     digest = _digest(*_folder_parts(root, root / course.SUBMITTED / student / assignment),
-                     *_folder_parts(root, root / course.SOURCE / assignment),
-                     config.read_bytes() if config.is_file() else b"", "\0".join(options).encode())
+                     source_digest(root, assignment).encode(), "\0".join(options).encode())
     return f"{student}/{assignment}/{digest[:32]}"
 
 
@@ -259,6 +278,7 @@ class _Pending:
     sent: float                                     # time.monotonic() of the last sending
     owner: str | None = None                        # the worker that took it, from its events
     attempts: int = 1
+    first_sent: float = 0.0                         # time.monotonic() of the first sending
 
 
 @dataclass
@@ -342,6 +362,7 @@ class Run:
     failed: dict[tuple[str, str], str] = field(default_factory=dict)  # the worker raised
     missing: list[tuple[str, str]] = field(default_factory=list)      # not graded: run again
     resent: int = 0
+    seconds: dict[tuple[str, str], float] = field(default_factory=dict)  # first sent -> recorded
 
 
 def _server_id(app: Celery) -> str | None:
@@ -365,6 +386,7 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
             run.unchanged.append((student, assignment))
         elif identifier not in pending:
             pending[identifier] = _Pending(student, assignment, "", 0.0)
+    sources = {assignment: source_digest(root, assignment) for assignment in {a for _, a in work}}
     watch = Watch(app)
     listener = threading.Thread(target=watch.listen, name="autograder-events", daemon=True)
     listener.start()
@@ -374,8 +396,10 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
         job = pending[identifier]
         if not job.text:
             job.text = jobs.make_job(root, job.student, job.assignment).to_json()
-        app.send_task(TASK, args=[job.text, list(options)], task_id=identifier, queue=QUEUE)
+        app.send_task(TASK, args=[job.text, list(options), sources[job.assignment]], task_id=identifier,
+                      queue=QUEUE)
         job.sent = time.monotonic()
+        job.first_sent = job.first_sent or job.sent
 
     server = _server_id(app)
     trouble_since: float | None = None
@@ -401,6 +425,7 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
                 for identifier, meta in _ready(app, list(pending)):
                     job = pending.pop(identifier)
                     _take(root, db_url, run, identifier, job, meta)
+                    run.seconds[(job.student, job.assignment)] = time.monotonic() - job.first_sent
                     bar.set_postfix_str(f"{job.student}/{job.assignment}", refresh=False)
                     bar.update()
                 for identifier, job in pending.items():

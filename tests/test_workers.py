@@ -116,7 +116,7 @@ class Worker:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(30)
+                self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -188,7 +188,8 @@ def test_a_worker_whose_sandbox_disappears_gives_the_job_back(tmp_path, url, wor
         root = coordinator_course(tmp_path / "course", "refused", students=("ada",))
         app = distributed.make_app(url)
         identifier = distributed.job_id(root, "ada", ASSIGNMENT)
-        app.send_task(distributed.TASK, args=[jobs.make_job(root, "ada", ASSIGNMENT).to_json(), []],
+        app.send_task(distributed.TASK, args=[jobs.make_job(root, "ada", ASSIGNMENT).to_json(), [],
+                                              distributed.source_digest(root, ASSIGNMENT)],
                       task_id=identifier, queue=distributed.QUEUE)
         worker.wait_for("sandbox unavailable")
         client = app.backend.client
@@ -228,7 +229,8 @@ def test_a_job_delivered_twice_is_recorded_once(tmp_path, url, workers):
     app = distributed.make_app(url)
     identifier = distributed.job_id(root, "cy", ASSIGNMENT)
     # a copy of the job's message already waits in the queue: the workers get it twice
-    app.send_task(distributed.TASK, args=[jobs.make_job(root, "cy", ASSIGNMENT).to_json(), []],
+    app.send_task(distributed.TASK, args=[jobs.make_job(root, "cy", ASSIGNMENT).to_json(), [],
+                                          distributed.source_digest(root, ASSIGNMENT)],
                   task_id=identifier, queue=distributed.QUEUE)
     done = subprocess.run(grade_command(root, url), capture_output=True, text=True, timeout=PATIENCE)
     assert done.returncode == 0, done.stdout + done.stderr
