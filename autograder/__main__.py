@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,clean}``."""
+"""Command line: ``python -m autograder {release,grade,demo,feedback,export,clean}``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ from pathlib import Path
 from autograder import course, demo, feedback, notebooks, release
 from autograder.grade import grade
 from autograder.sandbox import SandboxUnavailable
+
+
+DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: c.CourseDirectory.db_url of "
+           "nbgrader_config.py, else gradebook.db)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +29,11 @@ def main(argv: list[str] | None = None) -> int:
                                     help="autograde every submission, write reports/grades.csv")
     grade_cmd.add_argument("-j", "--jobs", type=int, default=None,
                            help="parallel workers (default: the number of CPU cores)")
-    grade_cmd.add_argument("--db", metavar="URL", default=None,
-                           help="gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: gradebook.db)")
+    grade_cmd.add_argument("--assignment", action="append", metavar="A", default=None,
+                           help="grade only this assignment (repeatable; default: all)")
+    grade_cmd.add_argument("--student", action="append", metavar="S", default=None,
+                           help="grade only this student (repeatable; default: everyone in submitted/)")
+    grade_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     grade_cmd.add_argument("--no-sandbox", action="store_true",
                            help="run students' code without bubblewrap (only on a machine with nothing to protect)")
     grade_cmd.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: the nbgrader config)")
@@ -45,11 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     demo_cmd.add_argument("--rebuild", action="store_true",
                           help="write the demo submissions again from the current notebooks, then stop")
     demo_cmd.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers")
-    commands.add_parser("feedback", parents=[course_option],
-                        help="per-student HTML feedback in feedback/ (hidden tests' source removed)")
+    demo_cmd.add_argument("--db", metavar="URL", default=None,
+                          help="gradebook URL for the demo class (default: its own gradebook.db, emptied first)")
+    feedback_cmd = commands.add_parser("feedback", parents=[course_option],
+                                       help="per-student HTML feedback in feedback/ (hidden tests' source removed)")
+    feedback_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     export = commands.add_parser("export", parents=[course_option],
                                  help="the gradebook (autograded and manual scores) as reports/gradebook.csv")
-    export.add_argument("--db", metavar="URL", default=None, help="gradebook URL (default: gradebook.db)")
+    export.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
     args = parser.parse_args(argv)
@@ -67,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return distributed.main_grade(root, args.broker, db_url=args.db, options=options, progress=not args.quiet)
         try:
             path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
-                         progress=not args.quiet)
-        except SandboxUnavailable as error:
+                         progress=not args.quiet, assignments=args.assignment, student_ids=args.student)
+        except (SandboxUnavailable, ValueError) as error:
             parser.exit(2, f"python -m autograder grade: {error}\n")
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
@@ -86,11 +96,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 0
         demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course")
-        path = grade(demo_root, jobs=args.jobs)
+        path = grade(demo_root, jobs=args.jobs, db_url=args.db)
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
     elif args.command == "feedback":
-        for path in feedback.generate(root):
+        for path in feedback.generate(root, args.db):
             print(f"wrote {path}")
     elif args.command == "export":
         print(f"wrote {feedback.export(root, args.db)}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from traitlets.config import Config
 
 from autograder import runner
 
@@ -84,3 +85,27 @@ def run_nbgrader(root: Path, *args: str, timeout: float | None = None,
     with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
         return runner.run_nbgrader(list(args), cwd=root, env=env, log=Path(tmp) / "output.log",
                                    timeout=timeout, memory=memory)
+
+
+def config(root: Path) -> Config:
+    """The course's nbgrader configuration, as nbgrader loads it from ``root/nbgrader_config.py``
+    (and the files that one loads); empty when the course has none."""
+    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+    try:
+        return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    except ConfigFileNotFound:
+        return Config()
+
+
+def db_url(root: Path, override: str | None = None) -> str:
+    """The gradebook's URL: ``override`` (a ``--db URL`` option) if given, else
+    ``c.CourseDirectory.db_url`` of the course's nbgrader configuration, else the sqlite
+    ``gradebook.db`` in ``root``, waiting up to a minute for a lock (nbgrader's default is 5 s,
+    too short with parallel workers)."""
+    if override:
+        return override
+    configured = config(root).get("CourseDirectory", {}).get("db_url")
+    if configured:
+        return str(configured)
+    return f"sqlite:///{root.resolve() / 'gradebook.db'}?timeout=60"

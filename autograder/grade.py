@@ -1,47 +1,38 @@
-"""Grading every submission of a course and writing ``reports/grades.csv``.
+"""Grading a class: the jobs to run, running them, and the reports.
 
-Each (student, assignment) is one job: its notebooks are cleaned into a private folder
-(:mod:`autograder.submissions`), then graded by its own ``nbgrader autograde`` process (forked
-from a pre-loaded server, :mod:`autograder.runner`), whose
-execution step runs the student's code in a sandbox and judges the tests in the grader
-(:mod:`autograder.execute`). A job that fails costs only that student's grade for that
-assignment, with the reason written down; jobs run in parallel (``jobs``), and the scores
-do not depend on how many. Scores are read back from nbgrader's gradebook (sqlite by default,
-PostgreSQL with ``db_url``), so formgrader, manual grading and feedback work as usual.
+Each (student, assignment) with a submission is one job (:mod:`autograder.jobs`): its notebooks
+are cleaned, graded by their own ``nbgrader autograde`` process in a private course (forked from
+a pre-loaded server, :mod:`autograder.runner`), whose execution step runs the student's code in
+a sandbox and judges the tests in the grader (:mod:`autograder.execute`). A job that fails costs
+only that student's grade for that assignment, with the reason written down; jobs run in
+parallel (``jobs``), and the scores do not depend on how many. Each result is recorded in
+nbgrader's gradebook (sqlite by default, PostgreSQL with ``db_url``) as it comes in, so
+formgrader, manual grading and feedback work as usual, and the reports are then written from
+the gradebook: a subset of the class can be graded again and the reports still cover everyone.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
-from autograder import course, release, sandbox, submissions
+from autograder import course, jobs as jobs_module, release, sandbox
+from autograder.jobs import Job, Result, grade_job, make_job, record
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_score")
 
-#: Wall-clock limit for grading one student's assignment (all its notebooks).
-SUBMISSION_TIMEOUT = 1800.0
-#: Address-space limit of the grader process of one job (not the sandboxed kernel's).
-GRADER_MEMORY = 8 * 2**30
-
-
-@dataclass
-class Outcome:
-    """What grading one student's assignment produced."""
-
-    student: str
-    assignment: str
-    scores: dict[tuple[str, str], float] = field(default_factory=dict)  # (notebook, cell) -> score
-    failures: dict[tuple[str, str], str] = field(default_factory=dict)  # (notebook, cell) -> first error line
-    reasons: list[str] = field(default_factory=list)
+#: Grades (student, assignment) pairs (here, or on workers) and yields each result as it finishes.
+Grader = Callable[[Sequence[tuple[str, str]]], Iterator[Result]]
 
 
 def students(root: Path) -> list[str]:
@@ -51,123 +42,170 @@ def students(root: Path) -> list[str]:
 
 
 def default_db_url(root: Path) -> str:
-    """The course's sqlite gradebook, waiting up to a minute for a lock (nbgrader's default
-    is 5 s, too short with parallel workers)."""
-    return f"sqlite:///{root / 'gradebook.db'}?timeout=60"
+    """The course's gradebook URL (see :func:`autograder.course.db_url`)."""
+    return course.db_url(root)
 
 
-def register(root: Path, db_url: str, student_ids: list[str]) -> None:
-    """Record every assignment, its notebooks and graded cells in the gradebook (what
+def register(root: Path, db_url: str, assignments: Sequence[str], student_ids: Sequence[str] = ()) -> None:
+    """Record ``assignments``, their notebooks and graded cells in the gradebook (what
     ``nbgrader generate_assignment`` does, without touching the committed release), and
-    every student, before parallel jobs would race to create them."""
+    ``student_ids``, before results come in."""
     with tempfile.TemporaryDirectory() as tmp:
-        for assignment in course.assignments(root):
+        for assignment in assignments:
             release.generate(root, assignment, Path(tmp), database=True, options=(f"--CourseDirectory.db_url={db_url}",))
     with Gradebook(db_url) as gradebook:
         for student in student_ids:
             gradebook.update_or_create_student(student)
 
 
-def _last_lines(text: str, n: int = 5) -> str:
-    return " | ".join(line.strip() for line in text.strip().splitlines()[-n:])
+def select(root: Path, assignments: Sequence[str] | None = None,
+           student_ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """The (student, assignment) pairs with a submission, among the given assignments and
+    students (default: all). An unknown assignment or student is a ``ValueError``."""
+    known = course.assignments(root)
+    unknown = sorted(set(assignments or ()) - set(known))
+    if unknown:
+        raise ValueError(f"no assignment {', '.join(unknown)} in {course.SOURCE}/ (there are: {', '.join(known)})")
+    present = students(root)
+    missing = sorted(set(student_ids or ()) - set(present))
+    if missing:
+        raise ValueError(f"no student {', '.join(missing)} in {course.SUBMITTED}/")
+    chosen = [a for a in known if not assignments or a in assignments]
+    return [(s, a) for s in (sorted(set(student_ids)) if student_ids else present) for a in chosen
+            if (root / course.SUBMITTED / s / a).is_dir()]
 
 
-@dataclass(frozen=True)
-class Settings:
-    """How to grade: gradebook, sandbox, parallel worker slot."""
+def local_grader(root: Path, *, jobs: int | None = None, isolate: bool = True, options: tuple[str, ...] = (),
+                 started: Callable[[str, str], None] | None = None) -> Grader:
+    """Grade in ``jobs`` threads of this machine (default: one per core), each job in a
+    sandbox uid of its own; ``started(student, assignment)`` is called as each job starts."""
+    workers = max(1, jobs or os.cpu_count() or 1)
 
-    db_url: str
-    isolate: bool = True
-    options: tuple[str, ...] = ()   # more nbgrader options (e.g. --SandboxedExecute.timeout=60)
+    def run(student: str, assignment: str) -> Result:
+        try:
+            if started:
+                started(student, assignment)
+            job = make_job(root, student, assignment)
+            with sandbox.lease_slot() as slot:   # a uid of its own, even across grading runs
+                return grade_job(root, job, isolate=isolate, options=options, slot=slot)
+        except Exception as error:  # noqa: BLE001 - one job's failure never stops the batch
+            return Result(student, assignment, reasons=[f"grading failed: {type(error).__name__}: {error}"])
 
+    def grader(pairs: Sequence[tuple[str, str]]) -> Iterator[Result]:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in as_completed([pool.submit(run, s, a) for s, a in pairs]):
+                yield future.result()
 
-def autograde(root: Path, student: str, assignment: str, settings: Settings, slot: int = 0) -> Outcome:
-    """Clean and autograde one student's assignment; read the scores back from the gradebook."""
-    outcome = Outcome(student, assignment)
-    with tempfile.TemporaryDirectory(prefix="autograder-job-") as tmp:
-        inbox = Path(tmp) / "submitted"
-        prepared = submissions.prepare(root, student, assignment, inbox / student / assignment)
-        outcome.reasons += prepared.notes
-        if prepared.notebooks:
-            args = ["autograde", assignment, f"--student={student}", "--force",
-                    f"--CourseDirectory.submitted_directory={inbox}", f"--CourseDirectory.db_url={settings.db_url}",
-                    f"--SandboxedExecute.slot={slot}", f"--SandboxedExecute.isolate={settings.isolate}",
-                    *settings.options]
-            done = course.run_nbgrader(root, *args, timeout=SUBMISSION_TIMEOUT, memory=GRADER_MEMORY)
-            if done.returncode is None:
-                outcome.reasons.append(f"grading took longer than {SUBMISSION_TIMEOUT:.0f} s and was stopped")
-            elif done.returncode != 0:
-                outcome.reasons.append(f"nbgrader autograde failed: {_last_lines(done.output)}")
-    with Gradebook(settings.db_url) as gradebook:
-        for name in prepared.notebooks:   # scores of this run only, never an older run's
-            try:
-                submitted = gradebook.find_submission_notebook(name, assignment, student)
-            except MissingEntry:
-                continue
-            for grade in submitted.grades:
-                if grade.auto_score is not None:
-                    outcome.scores[(name, grade.name)] = float(grade.auto_score)
-    for name in prepared.notebooks:
-        path = root / "autograded" / student / assignment / f"{name}.ipynb"
-        if path.is_file():
-            outcome.failures.update({(name, cell): why for cell, why in submissions.failures(path).items()})
-            outcome.reasons += [f"{name}: {note}" for note in submissions.incidents(path)]
-    return outcome
+    return grader
 
 
 def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, isolate: bool = True,
-          options: tuple[str, ...] = (), progress: bool = True) -> Path:
-    """Grade every submission under ``root/submitted`` and write ``reports/grades.csv``.
+          options: tuple[str, ...] = (), progress: bool = True, assignments: Sequence[str] | None = None,
+          student_ids: Sequence[str] | None = None, grader: Grader | None = None) -> Path:
+    """Grade the submissions under ``root/submitted`` and write ``reports/grades.csv``.
 
-    Every student gets one row per autograded test cell of every assignment; a cell that
-    could not be graded scores 0, and the reason is written to ``reports/summary.txt``.
-    ``jobs`` parallel workers (default: the machine's cores). Returns the CSV's path.
+    Only ``assignments`` and ``student_ids`` when given (default: all). Each result goes to
+    the gradebook (``db_url``, default: the course configuration's) as it comes in; the reports
+    are then written from the gradebook (:func:`write_reports`). ``jobs`` parallel workers
+    (default: the machine's cores), or ``grader`` to grade elsewhere. Returns the CSV's path.
     """
     root = root.resolve()
-    if isolate:
+    if isolate and grader is None:
         sandbox.bwrap_path()   # no sandbox, no grading: say so before the first student
-    settings = Settings(db_url or default_db_url(root), isolate, options)
-    student_ids = students(root)
-    register(root, settings.db_url, student_ids)
-    work = [(s, a) for s in student_ids for a in course.assignments(root)]
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    url = course.db_url(root, db_url)
+    work = select(root, assignments, student_ids)
+    register(root, url, sorted({a for _, a in work}), sorted({s for s, _ in work}))
+    with tqdm(total=len(work), desc="grading", unit="job", disable=not progress, file=sys.stderr) as bar:
+        def started(student: str, assignment: str) -> None:
+            bar.set_postfix_str(f"{student}/{assignment}")
 
-    def run(item: tuple[str, str]) -> Outcome:
-        try:
-            with sandbox.lease_slot() as slot:   # a uid of its own, even across grading runs
-                return autograde(root, item[0], item[1], settings, slot)
-        except Exception as error:  # noqa: BLE001 - one job's failure never stops the batch
-            return Outcome(item[0], item[1], reasons=[f"grading failed: {type(error).__name__}: {error}"])
-
-    outcomes: dict[tuple[str, str], Outcome] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool, \
-            tqdm(total=len(work), desc="grading", unit="notebook", disable=not progress, file=sys.stderr) as bar:
-        for outcome in pool.map(run, work):
-            outcomes[(outcome.student, outcome.assignment)] = outcome
-            bar.set_postfix_str(f"{outcome.student}/{outcome.assignment}", refresh=False)
+        grader = grader or local_grader(root, jobs=jobs, isolate=isolate, options=options, started=started)
+        for result in grader(work):
+            try:
+                record(root, url, result)
+            except Exception as error:  # noqa: BLE001 - one bad result never stops the batch
+                reason = f"recording the grades failed: {type(error).__name__}: {error}"
+                record(root, url, Result(result.student, result.assignment, reasons=[*result.reasons, reason],
+                                         timestamp=result.timestamp))
             bar.update()
-    return write_reports(root, student_ids, outcomes)
+    return write_reports(root, url)
 
 
-def write_reports(root: Path, student_ids: list[str], outcomes: dict[tuple[str, str], Outcome]) -> Path:
-    """``reports/grades.csv`` (spec columns) and ``reports/summary.txt`` (per student: total,
-    the cells that lost points and why, and anything that went wrong)."""
+# --- reports -----------------------------------------------------------------------------------
+
+@dataclass
+class _Graded:
+    """One (student, assignment) as the gradebook and the recorded notes have it."""
+
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)   # (notebook, cell) -> auto score
+    graded: set[str] = field(default_factory=set)                         # notebooks that were graded
+    failures: dict[tuple[str, str], str] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+
+def _from_gradebook(root: Path, db_url: str, assignments: list[str]) -> dict[tuple[str, str], _Graded]:
+    found: dict[tuple[str, str], _Graded] = {}
+    with Gradebook(db_url) as gradebook:
+        for assignment in assignments:
+            try:
+                submissions = gradebook.find_assignment(assignment).submissions
+            except MissingEntry:
+                continue
+            for submission in submissions:
+                graded = found[(submission.student.id, assignment)] = _Graded()
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        if grade.auto_score is not None:
+                            graded.scores[(notebook.name, grade.name)] = float(grade.auto_score)
+    for (student, assignment), graded in found.items():
+        path = jobs_module.notes_path(root, student, assignment)
+        if path.is_file():
+            notes = json.loads(path.read_text(encoding="utf-8"))
+            graded.reasons = list(notes.get("reasons", []))
+            graded.graded = set(notes.get("notebooks", []))
+            graded.failures = {(nb, cell): why for nb, cells in notes.get("failures", {}).items()
+                               for cell, why in cells.items()}
+    return found
+
+
+def write_reports(root: Path, db_url: str) -> Path:
+    """``reports/grades.csv`` (spec columns) and ``reports/summary.txt`` (per student: total, per
+    assignment the cells that lost points and why, what was repaired and what went wrong), from
+    the gradebook: every student in ``submitted/``, every assignment anyone of them submitted."""
+    root = root.resolve()
+    everything = course.assignments(root)
+    graded = _from_gradebook(root, db_url, everything)
+    student_ids = students(root)
+    assignments = [a for a in everything if any((s, a) in graded or (root / course.SUBMITTED / s / a).is_dir()
+                                                for s in student_ids)]
+    skipped = [a for a in everything if a not in assignments]
     rows, summary = [], []
     for student in student_ids:
         total = maximum = 0.0
-        notes = []
-        for assignment in course.assignments(root):
-            outcome = outcomes[(student, assignment)]
-            for cell in course.test_cells(root, assignment):
-                score = outcome.scores.get((cell.notebook, cell.cell), 0.0)
-                rows.append((student, assignment, cell.notebook, cell.cell, score, cell.max_score))
-                total += score
-                maximum += cell.max_score
-                if score < cell.max_score:
-                    why = outcome.failures.get((cell.notebook, cell.cell), "")
-                    notes.append(f"{assignment}/{cell.cell}: {score:g}/{cell.max_score:g}" + (f"  ({why})" if why else ""))
-            notes.extend(f"{assignment}: {reason}" for reason in outcome.reasons)
-        summary.append(f"{student}: {total:g}/{maximum:g}" + "".join(f"\n    {n}" for n in notes))
+        lines = []
+        for assignment in assignments:
+            cells = course.test_cells(root, assignment)
+            outcome = graded.get((student, assignment))
+            scores = outcome.scores if outcome else {}
+            got = sum(scores.get((c.notebook, c.cell), 0.0) for c in cells)
+            out_of = sum(c.max_score for c in cells)
+            rows += [(student, assignment, c.notebook, c.cell, scores.get((c.notebook, c.cell), 0.0), c.max_score)
+                     for c in cells]
+            total, maximum = total + got, maximum + out_of
+            if outcome is None:
+                submitted = (root / course.SUBMITTED / student / assignment).is_dir()
+                lines.append(f"{assignment}: {got:g}/{out_of:g}, " + ("submitted, not graded yet" if submitted
+                                                                      else "no submission"))
+                continue
+            notes = [f"{c.cell}: {scores.get((c.notebook, c.cell), 0.0):g}/{c.max_score:g}"
+                     + (f"  ({outcome.failures[(c.notebook, c.cell)]})" if (c.notebook, c.cell) in outcome.failures
+                        else "")
+                     for c in cells if scores.get((c.notebook, c.cell), 0.0) < c.max_score
+                     and (c.notebook in outcome.graded or not outcome.graded)]
+            notes += outcome.reasons
+            if notes or got < out_of:
+                lines.append(f"{assignment}: {got:g}/{out_of:g}" + "".join(f"\n        {n}" for n in notes))
+        summary.append(f"{student}: {total:g}/{maximum:g}" + "".join(f"\n    {line}" for line in lines))
     reports = root / course.REPORTS
     reports.mkdir(exist_ok=True)
     path = reports / "grades.csv"
@@ -175,10 +213,13 @@ def write_reports(root: Path, student_ids: list[str], outcomes: dict[tuple[str, 
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         writer.writerows((s, a, n, c, f"{score:g}", f"{m:g}") for s, a, n, c, score, m in rows)
-    (reports / "summary.txt").write_text(
-        "Autograded score per student (cells below full marks, with the first line of their error, and any\n"
-        "problem with the submission indented)\n\n" + "\n".join(summary) + "\n",
-        encoding="utf-8",
-    )
+    header = ("Autograded score per student; under it, per assignment, the cells below full marks with the first\n"
+              "line of their error, what was repaired in the submission and anything that went wrong\n")
+    if skipped:
+        header += f"\nNot submitted by anyone, left out: {', '.join(skipped)}\n"
+    (reports / "summary.txt").write_text(header + "\n" + "\n".join(summary) + "\n", encoding="utf-8")
     return path
 
+
+__all__ = ["CSV_COLUMNS", "Grader", "Job", "Result", "default_db_url", "grade", "local_grader", "register",
+           "select", "students", "write_reports"]

@@ -1,10 +1,12 @@
-"""The gradebook in PostgreSQL grades exactly like the default sqlite one.
+"""The gradebook in PostgreSQL grades exactly like the default sqlite one, and every command
+uses the one the course configures.
 
 A small class (the reference solution and the released stub of one assignment) is graded
 twice with ``python -m autograder grade``: with the default sqlite gradebook, and with
-``--db`` pointing at a PostgreSQL database created for this run (and dropped after). Both
-runs must write the same ``reports/grades.csv``, and the PostgreSQL gradebook must hold
-the scores.
+``c.CourseDirectory.db_url`` in the course's ``nbgrader_config.py`` pointing at a PostgreSQL
+database created for this run (and dropped after). Both runs must write the same
+``reports/grades.csv``, and the PostgreSQL gradebook must hold the scores. A manual grade
+given there then shows in ``export`` and ``feedback``, which read the same gradebook.
 
 The server comes from ``AUTOGRADER_TEST_POSTGRES_URL`` (``.ci/postgres`` starts one and
 prints it; ``.ci/run`` sets it). Without it the test is skipped, except on CI (``CI`` set),
@@ -84,12 +86,18 @@ def one_assignment_class(root: Path) -> tuple[Path, str]:
     return root, notebook
 
 
-def grade(root: Path, *db: str) -> list[dict[str, str]]:
-    """Grade the course at ``root`` (``db``: ``--db URL`` or nothing); the rows of grades.csv."""
-    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade", "-j", "2", "--quiet", *db],
+def autograder(root: Path, *args: str) -> str:
+    """``python -m autograder --course ROOT ARGS``; its output (it must succeed)."""
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), *args],
                           env=dict(course.nbgrader_env(), OPENBLAS_NUM_THREADS="1"),
                           capture_output=True, text=True, check=False, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def grade(root: Path, *db: str) -> list[dict[str, str]]:
+    """Grade the course at ``root`` (``db``: ``--db URL`` or nothing); the rows of grades.csv."""
+    autograder(root, "grade", "-j", "2", "--quiet", *db)
     with (root / course.REPORTS / "grades.csv").open(newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -104,13 +112,15 @@ def check_grading(postgres_url: str, tmp_path: Path) -> None:
 
     sqlite_root, notebook = one_assignment_class(tmp_path / "sqlite")
     postgres_root, _ = one_assignment_class(tmp_path / "postgres")
+    with (postgres_root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(f"\nc.CourseDirectory.db_url = {postgres_url!r}\n")
     sqlite_rows = grade(sqlite_root)
-    postgres_rows = grade(postgres_root, "--db", postgres_url)
+    postgres_rows = grade(postgres_root)   # no --db: the configured gradebook
 
     assert (postgres_root / course.REPORTS / "grades.csv").read_bytes() == \
         (sqlite_root / course.REPORTS / "grades.csv").read_bytes(), "sqlite and PostgreSQL grade differently"
     assert (sqlite_root / "gradebook.db").is_file()
-    assert not (postgres_root / "gradebook.db").exists(), "with --db, nothing may go to a sqlite gradebook"
+    assert not (postgres_root / "gradebook.db").exists(), "with db_url configured, nothing may go to sqlite"
 
     cells = {c.cell for c in course.test_cells(ROOT, ASSIGNMENT)}
     for student in STUDENTS:
@@ -129,3 +139,23 @@ def check_grading(postgres_url: str, tmp_path: Path) -> None:
             stored = gradebook.find_grade(row["cell"], notebook, ASSIGNMENT, row["student_id"])
             assert stored.auto_score == float(row["score"]), f"gradebook disagrees with grades.csv on {row}"
             assert stored.max_score == float(row["max_score"])
+        # the instructor overrides one autograded score by hand (as formgrader does): 10 -> 8
+        overridden = gradebook.find_grade("test_translate_basic", notebook, ASSIGNMENT, "reference")
+        assert overridden.auto_score == 3.0
+        overridden.manual_score = 1.0
+        gradebook.db.commit()
+
+    # export and feedback read the configured PostgreSQL gradebook, without --db
+    assert "wrote" in autograder(postgres_root, "export")
+    with (postgres_root / course.REPORTS / "gradebook.csv").open(newline="") as handle:
+        exported = {r["student_id"]: r for r in csv.DictReader(handle) if r["assignment"] == ASSIGNMENT}
+    assert float(exported["reference"]["raw_score"]) == 8.0, exported["reference"]
+    autograder(postgres_root, "feedback")
+    page = (postgres_root / "feedback" / "reference" / ASSIGNMENT / f"{notebook}.html").read_text(encoding="utf-8")
+    assert "8.0 / 15.0" in page, "the feedback does not show the manual grade"
+    assert not (postgres_root / "gradebook.db").exists(), "export and feedback may not make a sqlite gradebook"
+    # --db wins over the configuration: the sqlite course's own gradebook, from the PostgreSQL course
+    autograder(postgres_root, "export", "--db", course.db_url(sqlite_root))
+    with (postgres_root / course.REPORTS / "gradebook.csv").open(newline="") as handle:
+        exported = {r["student_id"]: r for r in csv.DictReader(handle) if r["assignment"] == ASSIGNMENT}
+    assert float(exported["reference"]["raw_score"]) == 10.0, exported["reference"]
