@@ -72,10 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}")
     elif args.command == "grade":
         options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
-        if args.broker:
-            from autograder import distributed
-            return distributed.main_grade(root, args.broker, db_url=args.db, options=options, progress=not args.quiet)
         try:
+            if args.broker:
+                from autograder import distributed
+                return distributed.main_grade(root, args.broker, db_url=args.db, options=options,
+                                              progress=not args.quiet, assignments=args.assignment,
+                                              student_ids=args.student)
             path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
                          progress=not args.quiet, assignments=args.assignment, student_ids=args.student)
         except (SandboxUnavailable, ValueError) as error:

@@ -45,7 +45,7 @@ import ssl
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -373,12 +373,11 @@ def _server_id(app: Celery) -> str | None:
         return None
 
 
-def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], *, options: tuple[str, ...] = (),
-             progress: bool = True, lost_after: float = LOST_AFTER, broker_wait: float = 300.0,
-             poll: float = 0.5) -> Run:
-    """Send one job per (student, assignment) of ``work`` that is not recorded yet, record the
-    results as they arrive (:func:`autograder.jobs.record`) and return what happened."""
-    run = Run()
+def results(root: Path, app: Celery, work: Sequence[tuple[str, str]], run: Run, *, options: tuple[str, ...] = (),
+            lost_after: float = LOST_AFTER, broker_wait: float = 300.0, poll: float = 0.5) -> Iterator[jobs.Result]:
+    """Send one job per (student, assignment) of ``work`` that is not recorded yet and yield the
+    results as they arrive (an :data:`autograder.grade.Grader`); ``run`` says what happened.
+    The caller records each result before asking for the next: only then is its id kept."""
     pending: dict[str, _Pending] = {}
     for student, assignment in work:
         identifier = job_id(root, student, assignment, options)
@@ -386,6 +385,10 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
             run.unchanged.append((student, assignment))
         elif identifier not in pending:
             pending[identifier] = _Pending(student, assignment, "", 0.0)
+    if run.unchanged:
+        tqdm.write(f"{len(run.unchanged)} jobs unchanged since they were recorded: not sent", file=sys.stderr)
+    if not pending:
+        return
     sources = {assignment: source_digest(root, assignment) for assignment in {a for _, a in work}}
     watch = Watch(app)
     listener = threading.Thread(target=watch.listen, name="autograder-events", daemon=True)
@@ -401,11 +404,15 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
         job.sent = time.monotonic()
         job.first_sent = job.first_sent or job.sent
 
+    def resend(identifier: str) -> None:
+        send(identifier)
+        pending[identifier].attempts += 1
+        run.resent += 1
+
     server = _server_id(app)
     trouble_since: float | None = None
+    started = time.monotonic()
     warned_idle = False
-    bar = tqdm(total=len(work), initial=len(run.unchanged), desc="grading", unit="job", disable=not progress,
-               file=sys.stderr)
     try:
         for identifier in list(pending):
             send(identifier)
@@ -416,37 +423,33 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
                     raise ConnectionError("the broker does not answer")
                 if trouble_since is not None or now_server != server:
                     # back after a failure or a restart: whatever was queued may be gone
-                    log.warning("the broker is back: sending the %d unfinished jobs again", len(pending))
+                    tqdm.write(f"the broker is back: sending the {len(pending)} unfinished jobs again", file=sys.stderr)
                     for identifier in list(pending):
-                        send(identifier)
-                        pending[identifier].attempts += 1
-                        run.resent += 1
+                        resend(identifier)
                     server, trouble_since = now_server, None
                 for identifier, meta in _ready(app, list(pending)):
                     job = pending.pop(identifier)
-                    _take(root, db_url, run, identifier, job, meta)
-                    run.seconds[(job.student, job.assignment)] = time.monotonic() - job.first_sent
-                    bar.set_postfix_str(f"{job.student}/{job.assignment}", refresh=False)
-                    bar.update()
-                for identifier, job in pending.items():
+                    key = (job.student, job.assignment)
+                    run.seconds[key] = time.monotonic() - job.first_sent
+                    result = _result_of(meta, identifier, job)
+                    if result is None:
+                        run.failed[key] = f"grading failed on a worker: {_failure(meta)}"
+                        yield jobs.Result(job.student, job.assignment, reasons=[run.failed[key]])
+                        continue
+                    yield result
+                    _remember(root, job.student, job.assignment, identifier)   # recorded by now
+                    run.recorded.append(key)
+                for identifier in list(pending):
                     host = watch.lost(identifier, lost_after)
                     if host is not None:
-                        log.warning("worker %s was lost with %s: sent again", host, identifier)
-                        send(identifier)
-                        job.attempts += 1
-                        run.resent += 1
-                if not warned_idle and watch.alive(lost_after) == 0 and time.monotonic() - bar.start_t > 30:
+                        tqdm.write(f"worker {host} was lost while it held {identifier}: sent again", file=sys.stderr)
+                        resend(identifier)
+                if not warned_idle and watch.alive(lost_after) == 0 and time.monotonic() - started > 30:
                     tqdm.write("no grading worker is running: start one with "
                                "python -m autograder worker --broker URL", file=sys.stderr)
                     warned_idle = True
-            except (ConnectionError, OSError) as error:
-                trouble_since = trouble_since or time.monotonic()
-                if time.monotonic() - trouble_since > broker_wait:
-                    tqdm.write(f"the broker has not answered for {broker_wait:.0f} s ({error}): stopping",
-                               file=sys.stderr)
-                    break
-            except Exception as error:  # noqa: BLE001 - kombu/redis wrap connection errors in their own types
-                if not _is_connection_error(error):
+            except Exception as error:  # noqa: BLE001 - only connection errors are expected here
+                if not isinstance(error, (ConnectionError, OSError)) and not _is_connection_error(error):
                     raise
                 trouble_since = trouble_since or time.monotonic()
                 if time.monotonic() - trouble_since > broker_wait:
@@ -457,27 +460,8 @@ def dispatch(root: Path, app: Celery, db_url: str, work: list[tuple[str, str]], 
     except KeyboardInterrupt:
         tqdm.write("interrupted", file=sys.stderr)
     finally:
-        bar.close()
         watch.close()
-    run.missing = sorted((job.student, job.assignment) for job in pending.values())
-    return run
-
-
-def _take(root: Path, db_url: str, run: Run, identifier: str, job: _Pending, meta: dict) -> None:
-    """Record the answer ``meta`` (a stored task result) of job ``identifier``. A job that
-    failed on its worker scores 0 with the reason, and is not marked done: a rerun tries again."""
-    key = (job.student, job.assignment)
-    try:
-        if meta["status"] != "SUCCESS":
-            raise RuntimeError(f"{type(meta.get('result')).__name__}: {meta.get('result')}")
-        result = _result_of(meta["result"], identifier, job)
-    except Exception as error:  # noqa: BLE001 - one bad answer never stops the run
-        run.failed[key] = f"grading failed on a worker: {str(error)[:300]}"
-        jobs.record(root, db_url, jobs.Result(job.student, job.assignment, reasons=[run.failed[key]]))
-        return
-    jobs.record(root, db_url, result)
-    _remember(root, job.student, job.assignment, identifier)
-    run.recorded.append(key)
+        run.missing = sorted((job.student, job.assignment) for job in pending.values())
 
 
 def _is_connection_error(error: BaseException) -> bool:
@@ -506,78 +490,55 @@ def _ready(app: Celery, identifiers: list[str]) -> list[tuple[str, dict]]:
     return found
 
 
-def _result_of(value: object, identifier: str, job: _Pending) -> jobs.Result:
-    """The worker's answer as a :class:`~autograder.jobs.Result`, checked against its job."""
-    if not isinstance(value, dict) or value.get("id") != identifier or not isinstance(value.get("result"), str):
-        raise ValueError(f"malformed answer from a worker for {identifier}")
-    result = jobs.Result.from_json(value["result"])
+def _failure(meta: dict) -> str:
+    if meta.get("status") == "SUCCESS":
+        return "a malformed answer"
+    return f"{meta.get('status')}: {str(meta.get('result'))[:300]}"
+
+
+def _result_of(meta: dict, identifier: str, job: _Pending) -> jobs.Result | None:
+    """The worker's answer as a :class:`~autograder.jobs.Result`, checked against its job; None
+    when the job failed on the worker or the answer is malformed."""
+    value = meta.get("result")
+    if meta.get("status") != "SUCCESS" or not isinstance(value, dict) or value.get("id") != identifier \
+            or not isinstance(value.get("result"), str):
+        return None
+    try:
+        result = jobs.Result.from_json(value["result"])
+    except (TypeError, ValueError):
+        return None
     if (result.student, result.assignment) != (job.student, job.assignment):
-        raise ValueError(f"a worker answered job {identifier} with a result for {result.student}/{result.assignment}")
+        return None
     return result
 
 
-def _outcomes(root: Path, db_url: str, student_ids: list[str]) -> dict[tuple[str, str], object]:
-    """What the report writer needs for every (student, assignment), from the gradebook and the
-    notes :func:`autograder.jobs.record` keeps."""
-    import json
-
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from autograder.grade import Outcome
-
-    outcomes = {}
-    with Gradebook(db_url) as gradebook:
-        for student in student_ids:
-            for assignment in course.assignments(root):
-                outcome = Outcome(student, assignment)
-                outcomes[(student, assignment)] = outcome
-                notes = jobs.notes_path(root, student, assignment)
-                if not notes.is_file():
-                    outcome.reasons.append("not graded")
-                    continue
-                saved = json.loads(notes.read_text(encoding="utf-8"))
-                outcome.reasons += saved.get("reasons", [])
-                for notebook, cells in saved.get("failures", {}).items():
-                    outcome.failures.update({(notebook, cell): why for cell, why in cells.items()})
-                for path in course.source_notebooks(root, assignment):
-                    try:
-                        submitted = gradebook.find_submission_notebook(path.stem, assignment, student)
-                    except MissingEntry:
-                        continue
-                    for grade in submitted.grades:
-                        if grade.auto_score is not None:
-                            outcome.scores[(path.stem, grade.name)] = float(grade.auto_score)
-    return outcomes
-
-
-def grade_remote(root: Path, broker: str, *, db_url: str | None = None, students: list[str] | None = None,
-                 assignments: list[str] | None = None, options: tuple[str, ...] = (), progress: bool = True,
+def grade_remote(root: Path, broker: str, *, db_url: str | None = None, assignments: Sequence[str] | None = None,
+                 student_ids: Sequence[str] | None = None, options: tuple[str, ...] = (), progress: bool = True,
                  lost_after: float = LOST_AFTER, broker_wait: float = 300.0) -> tuple[Path, Run]:
-    """Grade the course's submissions on the workers listening at ``broker`` and write the same
-    reports as local grading (:func:`autograder.grade.grade`); returns the CSV's path and what
-    happened (:class:`Run`: its ``missing`` jobs were not graded, run the command again)."""
+    """Grade the course's submissions on the workers listening at ``broker``: the same jobs,
+    gradebook entries and reports as local grading (:func:`autograder.grade.grade`, which
+    records each result as it arrives). Returns the CSV's path and what happened (:class:`Run`:
+    its ``missing`` jobs were not graded; run the same command again)."""
     from autograder import grade
 
-    root = root.resolve()
     app = make_app(broker)
-    db_url = course.db_url(root, db_url)
-    everyone = grade.students(root)
-    student_ids = students or everyone
-    assignment_ids = assignments or course.assignments(root)
-    unknown = sorted(set(student_ids) - set(everyone)) + sorted(set(assignment_ids) - set(course.assignments(root)))
-    if unknown:
-        raise ValueError(f"no such student or assignment in {root}: {', '.join(unknown)}")
-    grade.register(root, db_url, everyone)
-    work = [(s, a) for s in student_ids for a in assignment_ids]
-    run = dispatch(root, app, db_url, work, options=options, progress=progress, lost_after=lost_after,
-                   broker_wait=broker_wait)
-    return grade.write_reports(root, everyone, _outcomes(root, db_url, everyone)), run
+    run = Run()
+
+    def grader(work: Sequence[tuple[str, str]]) -> Iterator[jobs.Result]:
+        return results(root.resolve(), app, work, run, options=options, lost_after=lost_after,
+                       broker_wait=broker_wait)
+
+    path = grade.grade(root, db_url=db_url, options=options, progress=progress, assignments=assignments,
+                       student_ids=student_ids, grader=grader)
+    return path, run
 
 
-def main_grade(root: Path, broker: str, *, db_url: str | None, options: tuple[str, ...], progress: bool) -> int:
+def main_grade(root: Path, broker: str, *, db_url: str | None, options: tuple[str, ...], progress: bool,
+               assignments: Sequence[str] | None = None, student_ids: Sequence[str] | None = None) -> int:
     """``python -m autograder grade --broker URL``: 0 when every job was recorded, 1 when some
     are missing or failed (listed on stderr)."""
-    path, run = grade_remote(root, broker, db_url=db_url, options=options, progress=progress)
+    path, run = grade_remote(root, broker, db_url=db_url, options=options, progress=progress,
+                             assignments=assignments, student_ids=student_ids)
     print((path.parent / "summary.txt").read_text(encoding="utf-8"))
     print(f"grades written to {path}")
     print(f"{len(run.recorded)} jobs graded by workers, {len(run.unchanged)} unchanged since the last run"
