@@ -20,9 +20,9 @@ Nothing is lost when a worker dies:
   coordinator watches the workers' heartbeats (Celery events, every 2 s) and sends a job again
   as soon as the worker that took it has been silent for :data:`LOST_AFTER` seconds.
 * A job's id is ``student/assignment/hash`` of the submitted files, the assignment's source
-  notebooks, the configuration and the grading options. A job delivered twice is graded at most
-  once more (workers skip an id whose result is stored: ``worker_deduplicate_successful_tasks``)
-  and recorded once: the coordinator records the first result of each id and ignores the rest.
+  notebooks, the configuration and the grading options. A job delivered twice is graded again only
+  if its first grading has not finished (a worker that finds the id's result stored returns it)
+  and is recorded once: the coordinator records the first result of each id and ignores the rest.
   Recorded ids are kept in ``reports/jobs/``, so running the same command again (after an
   interruption or a broker restart) grades only what changed or was not finished.
 * A broker restarted during a run (a new Redis ``run_id``, or connection errors that end) makes
@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
 import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -145,10 +147,17 @@ def check_sandbox(isolate: bool) -> None:
     """:class:`autograder.sandbox.SandboxUnavailable` unless bubblewrap can start a sandbox here."""
     if not isolate:
         return
-    sandbox.bwrap_path()
-    probe = sandbox.bwrap_probe() if hasattr(sandbox, "bwrap_probe") else None
-    if probe:
-        raise sandbox.SandboxUnavailable(probe)
+    # the namespaces a kernel's sandbox uses, around a program that does nothing
+    args = [sandbox.bwrap_path(), "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc",
+            "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", shutil.which("true") or "/bin/true"]
+    if os.geteuid() != 0:
+        args[1:1] = ["--unshare-user"]
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise sandbox.SandboxUnavailable(f"bubblewrap cannot start here: {error}") from error
+    if done.returncode != 0:
+        raise sandbox.SandboxUnavailable(f"bubblewrap cannot create a sandbox here: {done.stderr.strip()[-300:]}")
 
 
 def _check_options(options: object) -> tuple[str, ...]:

@@ -165,13 +165,22 @@ def test_messages_are_json_only_and_acknowledged_after_grading():
     assert conf.broker_use_ssl and conf.redis_backend_use_ssl   # rediss: TLS, certificates verified
 
 
-def test_a_worker_without_its_sandbox_refuses_to_start(tmp_path, worker_course):
-    env = dict(os.environ, PATH=str(tmp_path))   # no bwrap anywhere on PATH
+@pytest.mark.parametrize("bwrap", [None, "#!/bin/sh\necho 'setting up uid map: Permission denied' >&2\nexit 1\n"],
+                         ids=["missing", "broken"])
+def test_a_worker_without_its_sandbox_refuses_to_start(tmp_path, worker_course, bwrap):
+    """No bubblewrap on PATH, or one that cannot create namespaces (as in a container without
+    user namespaces): the worker says so and exits before taking a job."""
+    if bwrap is not None:
+        (tmp_path / "bwrap").write_text(bwrap, encoding="utf-8")
+        (tmp_path / "bwrap").chmod(0o755)
+    env = dict(os.environ, PATH=str(tmp_path))
     done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(worker_course), "worker",
                            "--broker", "redis://127.0.0.1:1/0"], env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=PATIENCE)
     assert done.returncode == 2, done.stderr
     assert "refusing to take jobs" in done.stderr and "bubblewrap" in done.stderr
+    if bwrap is not None:
+        assert "Permission denied" in done.stderr
 
 
 def test_a_worker_whose_sandbox_disappears_gives_the_job_back(tmp_path, url, worker_course):
