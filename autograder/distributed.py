@@ -402,7 +402,7 @@ def results(root: Path, app: Celery, work: Sequence[tuple[str, str]], run: Run, 
     watch = Watch(app)
     listener = threading.Thread(target=watch.listen, name="autograder-events", daemon=True)
     listener.start()
-    watch.ready.wait(10.0)
+    watch.ready.wait(60.0)   # subscribed before the first job goes out, so no event is missed
 
     def send(identifier: str) -> None:
         job = pending[identifier]
