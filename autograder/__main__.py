@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,15 @@ def main(argv: list[str] | None = None) -> int:
                            help="run students' code without bubblewrap (only on a machine with nothing to protect)")
     grade_cmd.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: the nbgrader config)")
     grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade_cmd.add_argument("--broker", metavar="URL", default=None,
+                           help="send the jobs to grading workers through this Redis broker (redis://host:6379/0)")
+    worker_cmd = commands.add_parser("worker", parents=[course_option],
+                                     help="grade jobs sent by `grade --broker` (a Celery worker; see docs/workers.md)")
+    worker_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER"),
+                            help="the Redis broker, e.g. redis://host:6379/0 (default: $AUTOGRADER_BROKER, which "
+                                 "keeps a password out of the process list)")
+    worker_cmd.add_argument("--concurrency", type=int, default=None, help="jobs at a time (default: the CPU cores)")
+    worker_cmd.add_argument("--no-sandbox", action="store_true", help="run students' code without bubblewrap")
     demo_cmd = commands.add_parser("demo", parents=[course_option],
                                    help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
     demo_cmd.add_argument("--rebuild", action="store_true",
@@ -63,12 +73,25 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "grade":
         options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
         try:
+            if args.broker:
+                from autograder import distributed
+                return distributed.main_grade(root, args.broker, db_url=args.db, options=options,
+                                              progress=not args.quiet, assignments=args.assignment,
+                                              student_ids=args.student)
             path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
                          progress=not args.quiet, assignments=args.assignment, student_ids=args.student)
         except (SandboxUnavailable, ValueError) as error:
             parser.exit(2, f"python -m autograder grade: {error}\n")
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
+    elif args.command == "worker":
+        from autograder import distributed
+        if not args.broker:
+            parser.error("worker: give --broker URL or set AUTOGRADER_BROKER")
+        try:
+            return distributed.run_worker(root, args.broker, concurrency=args.concurrency, isolate=not args.no_sandbox)
+        except SandboxUnavailable as error:
+            parser.exit(2, f"python -m autograder worker: refusing to take jobs: {error}\n")
     elif args.command == "demo":
         if args.rebuild:
             for path in demo.rebuild(root):
