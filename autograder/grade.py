@@ -139,7 +139,7 @@ class _Graded:
     """One (student, assignment) as the gradebook and the recorded notes have it."""
 
     scores: dict[tuple[str, str], float] = field(default_factory=dict)   # (notebook, cell) -> auto score
-    graded: set[str] = field(default_factory=set)                         # notebooks that were graded
+    graded: set[str] | None = None                                        # notebooks graded (None: unknown)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
 
@@ -202,7 +202,7 @@ def write_reports(root: Path, db_url: str) -> Path:
                      + (f"  ({outcome.failures[(c.notebook, c.cell)]})" if (c.notebook, c.cell) in outcome.failures
                         else "")
                      for c in cells if scores.get((c.notebook, c.cell), 0.0) < c.max_score
-                     and (c.notebook in outcome.graded or not outcome.graded)]
+                     and (outcome.graded is None or c.notebook in outcome.graded)]
             notes += outcome.reasons
             if notes or got < out_of:
                 lines.append(f"{assignment}: {got:g}/{out_of:g}" + "".join(f"\n        {n}" for n in notes))
