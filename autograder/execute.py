@@ -123,7 +123,12 @@ class SandboxedExecute(NbGraderPreprocessor):
                 cells.append(cellplan.PlanCell(source, extra_reads=frozenset(functions)))
             else:
                 cells.append(cellplan.PlanCell(cell.source, skippable=bool(marked)))
-        decided = cellplan.plan(cells)
+        try:
+            decided = cellplan.plan(cells)
+        except (RecursionError, MemoryError, ValueError, TypeError, AttributeError) as error:
+            # code the analysis cannot take apart (e.g. nested thousands deep): run every cell
+            self.log.warning("every cell runs: the cell planner failed (%s: %s)", type(error).__name__, error)
+            return [True] * len(code)
         for index, reason in decided.reasons.items():
             self.log.debug("display cell %d runs: %s", index, reason)
         return decided.run

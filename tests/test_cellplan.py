@@ -142,3 +142,18 @@ def test_display_cells_are_read_only_nbgrader_cells(path):
         assert cell.cell_type == "code" and meta.get("locked") and not meta.get("grade") and not meta.get("solution")
         assert meta.get("grade_id", "").startswith("display_") and meta.get("schema_version") == 3
     assert nbformat.validate(nb) is None
+
+
+def test_code_too_deep_to_analyse_runs_every_cell():
+    """A student's cell nested thousands deep: the planner gives up, and every cell runs."""
+    from traitlets.config import Config
+
+    deep = "x = 1" + "+1" * 200_000   # parsing it alone exceeds the recursion limit
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(deep),
+        nbformat.v4.new_code_cell("y = 1", metadata={"nbgrader": {"grade_id": "display_a", "locked": True,
+                                                                  "grade": False, "solution": False}}),
+    ])
+    preprocessor = execute.SandboxedExecute(config=Config())
+    assert preprocessor._plan(nb, {"display_a": "y = 1"}, []) == [True, True]
+    assert preprocessor._plan(nbformat.v4.new_notebook(cells=nb.cells[1:]), {"display_a": "y = 1"}, []) == [False]
