@@ -7,7 +7,9 @@ and formgrader's autograde button both use it. For each notebook it
 
 * copies the student's files into a scratch folder and starts a kernel in the sandbox
   (:mod:`autograder.sandbox`): wall time per cell, memory, processes, file size, output;
-* runs every code cell that is not an autograded test cell, in order, in that kernel;
+* runs every code cell that is not an autograded test cell, in order, in that kernel, except
+  the course's display-only cells that :mod:`autograder.cellplan` proves grading does not need
+  (each says so in its output: "not run during grading: display only");
 * judges every autograded test cell in the grader (:mod:`autograder.verdicts`) and writes
   the verdict as the cell's output: an error output when a check failed, which is what
   nbgrader's ``SaveAutoGrades`` scores as zero;
@@ -29,7 +31,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Integer, Unicode
 
-from autograder import safefiles, sandbox, verdicts
+from autograder import cellplan, safefiles, sandbox, verdicts
 from autograder.kernel import CallTimeout, KernelDied, StudentKernel
 
 SOURCE_FOLDER = "solutions"
@@ -49,6 +51,18 @@ def _is_test(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+def display_cells(source: Path) -> dict[str, str]:
+    """The source notebook's display-only cells: grade_id -> source, for the read-only nbgrader
+    cells tagged :data:`cellplan.DISPLAY_TAG`."""
+    cells = {}
+    for cell in nbformat.read(source, as_version=4).cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and cellplan.DISPLAY_TAG in cell.get("metadata", {}).get("tags", []) \
+                and meta.get("locked") and not meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
+            cells[meta["grade_id"]] = cell.source
+    return cells
+
+
 class SandboxedExecute(NbGraderPreprocessor):
     """Execute a submission in a sandboxed kernel; judge its test cells in the grader."""
 
@@ -63,6 +77,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     judge_outside = Bool(True, help="Judge test cells in the grader (False: run them in the kernel, "
                                     "as plain nbgrader does).").tag(config=True)
     slot = Integer(0, help="Parallel worker number (selects the sandbox's uid).").tag(config=True)
+    skip_display_cells = Bool(True, help="Skip the display-only cells (tagged in the source notebook) that "
+                                         "autograder.cellplan proves grading does not need.").tag(config=True)
     scratch_root = Unicode("", help="Where scratch folders are made (default: the system's temp folder).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
@@ -71,6 +87,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         name = resources.get("nbgrader", {}).get("notebook") or resources.get("metadata", {}).get("name", "")
         source = Path.cwd() / SOURCE_FOLDER / assignment / f"{name}.ipynb"
         context, functions = verdicts.grading_context(source) if self.judge_outside and source.is_file() else ({}, [])
+        display = display_cells(source) if self.skip_display_cells and source.is_file() else {}
+        if not functions and source.is_file():
+            functions = verdicts.graded_functions(nbformat.read(source, as_version=4))
 
         scratch = Path(tempfile.mkdtemp(prefix="autograder-", dir=self.scratch_root or None))
         os.chmod(scratch, 0o755)
@@ -89,20 +108,51 @@ class SandboxedExecute(NbGraderPreprocessor):
         )
         try:
             kernel.start()
-            self._run(nb, kernel, context, functions)
+            self._run(nb, kernel, context, functions, self._plan(nb, display, functions))
         finally:
             kernel.stop()
             shutil.rmtree(scratch, ignore_errors=True)
         return nb, resources
 
-    def _run(self, nb: NotebookNode, kernel: StudentKernel, context: dict, functions: list[str]) -> None:
+    def _plan(self, nb: NotebookNode, display: dict[str, str], functions: list[str]) -> list[bool]:
+        """Whether each code cell runs: False only for a display-only cell of the source notebook
+        (same grade_id, still locked, same source as there) that :func:`cellplan.plan` skips."""
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        if not display:
+            return [True] * len(code)
+        cells = []
+        for cell in code:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            marked = (meta.get("locked") and not meta.get("grade") and not meta.get("solution")
+                      and display.get(meta.get("grade_id", "")) == cell.source)
+            if _is_test(cell):   # its calls reach the graded functions by name
+                source = "" if self.judge_outside else cell.source
+                cells.append(cellplan.PlanCell(source, extra_reads=frozenset(functions)))
+            else:
+                cells.append(cellplan.PlanCell(cell.source, skippable=bool(marked)))
+        try:
+            decided = cellplan.plan(cells)
+        except (RecursionError, MemoryError, ValueError, TypeError, AttributeError) as error:
+            # code the analysis cannot take apart (e.g. nested thousands deep): run every cell
+            self.log.warning("every cell runs: the cell planner failed (%s: %s)", type(error).__name__, error)
+            return [True] * len(code)
+        for index, reason in decided.reasons.items():
+            self.log.debug("display cell %d runs: %s", index, reason)
+        return decided.run
+
+    def _run(self, nb: NotebookNode, kernel: StudentKernel, context: dict, functions: list[str],
+             plan: list[bool]) -> None:
         ran: list[NotebookNode] = []      # cells to run again after a kernel death
         deaths = 0
+        code = iter(plan)
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
             cell.outputs = []
             cell.execution_count = None
+            if not next(code):
+                cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=cellplan.SKIP_NOTE + "\n"))
+                continue
             if deaths > self.max_kernel_deaths:
                 cell.outputs.append(_error("NotRun", "not run: the kernel died too many times in this notebook"))
                 continue

@@ -7,6 +7,14 @@ function's solution cell, the reference solution everywhere else). ``wrong_*``
 implementations must lose points on their function's test cells; ``ok_*`` alternatives
 must keep full marks. Broken submissions in the same class must not disturb the rest.
 
+Grading skips the display-only cells it does not need (autograder/cellplan.py). The
+equivalence test grades a sample (the reference, the stub, one wrong implementation of every
+function and one correct alternative per assignment) again with every cell executed and
+requires the same score on every test cell; ``bench/bench_equivalence.py`` (``make bench``)
+does it for every fixture.
+
+Each scratch course holds only the assignment it grades, so nbgrader registers one assignment.
+
 Run one assignment's class: ``pytest tests/test_grading.py -k 02_equivariance``.
 """
 
@@ -15,6 +23,7 @@ from __future__ import annotations
 import csv
 import functools
 import itertools
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -22,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course
+from autograder import cellplan, course
 from conftest import ROOT, copy_course, read, solution_cells, submission
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -42,8 +51,20 @@ def implementations(function: str) -> list[Path]:
     return sorted((SUBMISSIONS / function).glob("*.py"))
 
 
-def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
-    """student id -> (kind, function) for one assignment's scratch class."""
+def sample(assignment: str) -> list[str]:
+    """The students graded again with every cell executed: the reference, the stub, the first
+    wrong implementation of every function and the first correct alternative of the assignment."""
+    kinds = class_for_unordered(assignment)
+    students = list(kinds)
+    chosen = ["reference", "stub"]
+    for function in sorted({f for _, f in kinds.values() if f}):
+        chosen.append(next(s for s in students if kinds[s] == ("wrong", function)))
+    chosen.append(next(s for s in students if kinds[s][0] == "ok"))
+    return chosen
+
+
+@functools.cache
+def class_for_unordered(assignment: str) -> dict[str, tuple[str, str | None]]:
     students: dict[str, tuple[str, str | None]] = {"reference": ("reference", None), "stub": ("stub", None)}
     for function, (home, _) in sorted(home_assignments().items()):
         if home == assignment:
@@ -53,38 +74,54 @@ def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
     return students
 
 
-#: Students per scratch class: a large class is split so that the test workers share it.
-GROUP_SIZE = 12
+@functools.cache
+def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
+    """student id -> (kind, function) for one assignment's scratch class, the equivalence
+    sample first (so that it is graded in group 0)."""
+    students = class_for_unordered(assignment)
+    order = sample(assignment) + [s for s in students if s not in sample(assignment)]
+    return {s: students[s] for s in order}
+
+
+#: Students per scratch class at most: a large class is split (in groups of nearly equal size)
+#: so that the two test workers share it; each group costs one nbgrader registration.
+GROUP_SIZE = 28
 
 
 def groups(assignment: str) -> list[list[str]]:
-    """The assignment's class in groups of GROUP_SIZE students, each graded on its own."""
+    """The assignment's class in groups of at most GROUP_SIZE students, each graded on its own."""
     students = list(class_for(assignment))
-    return [students[i:i + GROUP_SIZE] for i in range(0, len(students), GROUP_SIZE)]
+    count = -(-len(students) // GROUP_SIZE)
+    size = -(-len(students) // count)
+    return [students[i:i + size] for i in range(0, len(students), size)]
 
 
-@functools.cache
-def graded(assignment: str, group: int, workdir: str) -> tuple[dict[str, dict[str, tuple[float, float]]], str]:
-    """Grade one group of the assignment's class once. Returns student -> cell ->
-    (score, max_score), and the summary report. Group 0 also holds two broken submissions."""
-    root = copy_course(Path(workdir) / f"{assignment}-{group}")
+def course_of(assignment: str, target: Path) -> Path:
+    """A scratch course that holds only ``assignment`` (nbgrader registers one assignment)."""
+    root = copy_course(target)
+    for folder in (course.SOURCE, course.RELEASE):
+        for other in (root / folder).iterdir():
+            if other.is_dir() and other.name != assignment:
+                shutil.rmtree(other)
+    return root
+
+
+def write_submissions(root: Path, assignment: str, students: list[str]) -> None:
     (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
-    folder = lambda student: root / course.SUBMITTED / student / assignment  # noqa: E731
-    students = class_for(assignment)
-    for student in groups(assignment)[group]:
-        kind, function = students[student]
+    kinds = class_for(assignment)
+    for student in students:
+        kind, function = kinds[student]
         replace = None if kind == "stub" else {}
         if function is not None:
             replace = {function: (SUBMISSIONS / function / f"{student.split('__', 1)[1]}.py").read_text()}
-        folder(student).mkdir(parents=True)
-        (folder(student) / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
-    if group == 0:  # two broken submissions graded in the same batch
-        folder("broken_json").mkdir(parents=True)
-        (folder("broken_json") / f"{notebook}.ipynb").write_text('{"cells": [')
-        folder("renamed").mkdir(parents=True)
-        (folder("renamed") / f"{notebook} (1).ipynb").write_text(submission(assignment, notebook, {}))
+        folder = root / course.SUBMITTED / student / assignment
+        folder.mkdir(parents=True)
+        (folder / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
 
-    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade"],
+
+def grade_course(root: Path, assignment: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """``python -m autograder grade`` on the scratch course; student -> cell -> (score, max)."""
+    done = subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade", "--quiet"],
                           capture_output=True, text=True, check=False, timeout=3000)
     assert done.returncode == 0, done.stderr[-3000:]
     scores: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
@@ -92,7 +129,23 @@ def graded(assignment: str, group: int, workdir: str) -> tuple[dict[str, dict[st
         for row in csv.DictReader(handle):
             if row["assignment"] == assignment:
                 scores[row["student_id"]][row["cell"]] = (float(row["score"]), float(row["max_score"]))
-    return scores, (root / course.REPORTS / "summary.txt").read_text()
+    return scores
+
+
+@functools.cache
+def graded(assignment: str, group: int, workdir: str) -> tuple[dict[str, dict[str, tuple[float, float]]], str]:
+    """Grade one group of the assignment's class once. Returns student -> cell ->
+    (score, max_score), and the summary report. Group 0 also holds two broken submissions."""
+    root = course_of(assignment, Path(workdir) / f"{assignment}-{group}")
+    (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
+    folder = lambda student: root / course.SUBMITTED / student / assignment  # noqa: E731
+    write_submissions(root, assignment, groups(assignment)[group])
+    if group == 0:  # two broken submissions graded in the same batch
+        folder("broken_json").mkdir(parents=True)
+        (folder("broken_json") / f"{notebook}.ipynb").write_text('{"cells": [')
+        folder("renamed").mkdir(parents=True)
+        (folder("renamed") / f"{notebook} (1).ipynb").write_text(submission(assignment, notebook, {}))
+    return grade_course(root, assignment), (root / course.REPORTS / "summary.txt").read_text()
 
 
 # one xdist group per group of students, so that each group is graded once, by one worker
@@ -138,3 +191,24 @@ def test_broken_submissions_get_zero_with_a_reason(assignment, workdir):
 
     assert "cannot be read" in block("broken_json"), block("broken_json")
     assert "missing from the submission" in block("renamed"), block("renamed")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_skipping_display_cells_changes_no_score(assignment, workdir):
+    """The sample, graded again with every cell executed (as an instructor turns the fast path
+    off: ``c.SandboxedExecute.skip_display_cells = False``), gets the same score on every cell."""
+    fast, _ = graded(assignment, 0, workdir)
+    root = course_of(assignment, Path(workdir) / f"{assignment}-every-cell")
+    config = root / "autograder" / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.SandboxedExecute.skip_display_cells = False\n")
+    write_submissions(root, assignment, sample(assignment))
+    full = grade_course(root, assignment)
+    assert sorted(full) == sorted(sample(assignment))
+    for student in sample(assignment):
+        assert full[student] == fast[student], f"{student}: every cell {full[student]} vs fast path {fast[student]}"
+    note = cellplan.SKIP_NOTE
+    every_cell = root / "autograded" / "reference" / assignment
+    assert note not in "".join(p.read_text() for p in every_cell.glob("*.ipynb"))
+    # the fast path's autograded notebook (and so the feedback) says which cells were skipped
+    fast_path = Path(workdir) / f"{assignment}-0" / "autograded" / "reference" / assignment
+    assert note in "".join(p.read_text() for p in fast_path.glob("*.ipynb"))
