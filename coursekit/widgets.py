@@ -29,7 +29,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.image import AxesImage
+from matplotlib.image import AxesImage, FigureImage
 
 from coursekit.plotting import LIVE_DPI
 
@@ -59,6 +59,24 @@ def canvas_png(canvas: FigureCanvasAgg) -> bytes:
     if not ok:
         raise RuntimeError("OpenCV could not encode the figure as PNG")
     return png.tobytes()
+
+
+def paste_figure_image(canvas: FigureCanvasAgg, image: FigureImage) -> bool:
+    """Copy an RGB(A) byte picture placed with ``fig.figimage(..., origin="upper")``
+    straight into the canvas's pixels (what Matplotlib draws for it, unscaled). Returns
+    False (nothing drawn) for any other kind of picture."""
+    data = np.asarray(image.get_array())
+    if (image.origin != "upper" or data.dtype != np.uint8 or data.ndim != 3 or data.shape[2] not in (3, 4)
+            or image.get_alpha() not in (None, 1) or image.get_clip_path() is not None):
+        return False
+    pixels = np.asarray(canvas.buffer_rgba())
+    height, width = pixels.shape[:2]
+    top, left = height - int(image.oy) - data.shape[0], int(image.ox)
+    rows, columns = slice(max(top, 0), min(top + data.shape[0], height)), slice(max(left, 0), min(left + data.shape[1], width))
+    part = data[rows.start - top:rows.stop - top, columns.start - left:columns.stop - left]
+    pixels[rows, columns, :3] = part[..., :3]
+    pixels[rows, columns, 3] = 255 if data.shape[2] == 3 else part[..., 3]
+    return True
 
 
 def paste_image(canvas: FigureCanvasAgg, image: AxesImage) -> bool:
@@ -186,6 +204,9 @@ class LiveFigure(widgets.VBox):
         else:
             shown.canvas.restore_region(shown.background)
         for artist in shown.animated:  # the saved picture has none of them
-            if not (isinstance(artist, AxesImage) and paste_image(shown.canvas, artist)):
-                fig.draw_artist(artist)
+            if isinstance(artist, AxesImage) and paste_image(shown.canvas, artist):
+                continue
+            if isinstance(artist, FigureImage) and paste_figure_image(shown.canvas, artist):
+                continue
+            fig.draw_artist(artist)
         return shown

@@ -145,3 +145,21 @@ def test_live_figure_accepts_a_new_figure_at_every_call_and_rejects_other_values
     with pytest.raises(TypeError, match="control"):
         LiveFigure(lambda n: None, n=3)
     plt.close("all")
+
+
+def test_live_panel_figure_updates_show_the_same_as_a_full_redraw():
+    from coursekit.filters import update_panels
+
+    rng = np.random.default_rng(0)
+    images = [rng.normal(0, 100, (60, 80)) for _ in range(3)]
+    fig = panel_figure(images, ["a", "b", "c"], limit=200)
+
+    def draw(n):
+        return update_panels(fig, [image * n for image in images], ["a", "b", f"c = {n}"])
+
+    live = LiveFigure(draw, n=widgets.IntSlider(1, 0, 5))
+    live.controls["n"].value = 3
+    assert (np.abs(displayed(live).astype(int) - full_redraw(fig)).max(axis=2) > 16).mean() < 0.01
+    with pytest.raises(ValueError, match="shape"):
+        update_panels(fig, [images[0][:10]] * 3)
+    plt.close("all")
