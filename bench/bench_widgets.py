@@ -9,7 +9,7 @@ The time is measured inside the page, from the ``keydown`` event to the moment t
 figure's ``<img>`` gets its new ``src``: the slider's message to the kernel, the update
 (computing, drawing, PNG encoding), the image's way back and its new object URL.
 
-Run: ``.venv/bin/python bench/bench_widgets.py [PRESSES]`` (or ``make bench``; needs
+Run: ``.venv/bin/python bench/bench_widgets.py [PRESSES [NOTEBOOK...]]`` (or ``make bench``; needs
 ``/usr/bin/chromium``). Prints markdown: p50 / p95 / max per slider, and the machine's
 load average, which these times depend on.
 """
@@ -134,6 +134,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     presses = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    chosen = sys.argv[2:]  # notebook names (e.g. 02_equivariance); all by default
     if not CHROMIUM.exists():
         print("bench_widgets: skipped, Debian's chromium is not installed (apt-get install chromium)")
         return
@@ -147,6 +148,8 @@ def main() -> None:
                 browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                                      args=CHROMIUM_ARGS)
                 for notebook in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+                    if chosen and notebook.stem not in chosen:
+                        continue
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     context.add_init_script(EXPOSE_APP)
                     page = context.new_page()
