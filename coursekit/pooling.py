@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from coursekit.plotting import TITLE_FONTSIZE, VALUE_FONTSIZE
+
 
 def pyramid_figure(
     rows: Sequence[Sequence[np.ndarray]],
@@ -24,6 +26,8 @@ def pyramid_figure(
     vmin: float | None = None,
     vmax: float | None = None,
     cmap: str = "gray",
+    fontsize: float = TITLE_FONTSIZE,
+    title: str | None = None,
 ) -> Figure:
     """A grid of images: one row per pyramid (level 0 on the left), one column per level.
 
@@ -32,7 +36,9 @@ def pyramid_figure(
     (or the matching entry of ``titles``). ``row_titles`` label the rows; ``values=True``
     writes each pixel's value on images of at most 36 pixels (a 6 x 6 image, or 2 x 8); ``vmin``/``vmax`` fix
     one grey scale for every panel (by default each panel uses its own range). Rows may
-    have different lengths.
+    have different lengths. ``title`` goes above the figure
+    (:func:`coursekit.plotting.figure_title` gives it, to change); ``fontsize`` is the
+    size of the titles and labels.
     """
     rows = [[np.asarray(image) for image in row] for row in rows]
     if not rows or not all(rows):
@@ -56,16 +62,18 @@ def pyramid_figure(
             image = row[c]
             ax.imshow(image, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             shape = " x ".join(str(n) for n in image.shape)
-            ax.set_title(titles[r][c] if titles is not None else f"level {c}: {shape}", fontsize=9)
+            ax.set_title(titles[r][c] if titles is not None else f"level {c}: {shape}", fontsize=fontsize)
             if values and 0 < image.size <= 36:
                 as_float = image.astype(float)
                 low = np.nanmin(as_float) if vmin is None else vmin
                 high = np.nanmax(as_float) if vmax is None else vmax
                 for (i, j), v in np.ndenumerate(as_float):
-                    ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=7,
+                    ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=VALUE_FONTSIZE,
                             color="black" if v > (low + high) / 2 else "white")
         if row_titles is not None:
-            axes[r][0].set_ylabel(row_titles[r], fontsize=9)
+            axes[r][0].set_ylabel(row_titles[r], fontsize=fontsize)
+    if title is not None:
+        fig.suptitle(title, fontsize=fontsize).set_label("title")
     fig.tight_layout()
     return fig
 

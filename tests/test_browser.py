@@ -1,12 +1,16 @@
 """The course as people meet it: JupyterLab in a real browser (Debian's Chromium).
 
-A JupyterLab server is started on a free loopback port in a scratch copy of the course
-(running cells there never touches the repository's notebooks). For every solution
-notebook, "Run All Cells" runs through the UI; then no cell may show an error, every
-widget must render as a live widget, and figures must appear. nbgrader's Validate
-button must report success on a solution and failure on a released stub, and the
-formgrader must list the demo class with its scores. Screenshots go to
-``artifacts/screenshots/``.
+The labs are started exactly as the README says, with `make lab` (the student's lab) and
+`make lab-instructor`, in a scratch copy of the course (running cells there never touches
+the repository's notebooks) that uses the repository's virtual environment; only the
+port, the token and "no browser" are added through LAB_ARGS. The student must see the
+whole course in the file browser, the first notebook open, nbgrader's Validate button and
+assignment list but none of the instructor panels, no news prompt, and no error in the
+server's log. For every solution notebook, "Run All Cells" runs through the UI; then no
+cell may show an error, every widget must render as a live widget, and figures must
+appear. nbgrader's Validate button must report success on a solution and failure on a
+released stub, and the instructor's formgrader must list the demo class with its scores.
+Screenshots go to ``artifacts/screenshots/``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import json
 import os
 import re
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +37,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+#: what `make lab` needs next to the course's folders: the Makefile, the files its
+#: environment stamp depends on, and the labs' settings
+LAB_FILES = ("Makefile", "requirements.txt", "requirements-grader.txt", "requirements-dev.txt",
+             "constraints.txt", "pyproject.toml")
+#: nbgrader's panels that only instructors may see
+INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader",
+                      "@jupyter/nbgrader:course-list")
+#: lines of a server log that mean something went wrong
+LOG_ERRORS = re.compile(r"^\[(E|C) |Traceback|not a subdirectory|nbgrader will not work", re.MULTILINE)
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(),
@@ -38,10 +53,9 @@ pytestmark = [
     pytest.mark.xdist_group("browser"),
 ]
 
-# JupyterLab settings for a quiet, fully rendered notebook: no news pop-up, and every
-# cell kept in the page (no windowing), so that the checks see all outputs.
+# The one setting the checks need that a student would not have: every cell kept in the
+# page (no windowing), so that the checks see all outputs.
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
@@ -52,9 +66,63 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def lab_course(into: Path) -> Path:
+    """A scratch copy of the course that `make lab` can start from, sharing this
+    repository's (already installed) virtual environment."""
+    root = copy_course(into)
+    for name in LAB_FILES:
+        shutil.copy2(ROOT / name, root / name)  # keeps the times: the environment stays up to date
+    shutil.copytree(ROOT / ".lab", root / ".lab")
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    stale = subprocess.run(["make", "-q", ".venv/.installed"], cwd=root, capture_output=True)
+    assert stale.returncode == 0, "the environment is out of date: run `make .venv/.installed` first"
+    return root
+
+
+def start_lab(root: Path, target: str):
+    """Start `make TARGET` (lab or lab-instructor) in ``root``, as the README says; only the
+    port, the token and "no browser" are added. Yields the URL, the token and the log."""
+    port, token = free_port(), secrets.token_hex(16)
+    settings = root.parent / "lab-settings"
+    for name, value in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(value))
+    lab_args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
+    log_path = root.parent / f"{target}.log"
+    log = log_path.open("w")
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings))
+    server = subprocess.Popen(["make", target, f"LAB_ARGS={lab_args}"], cwd=root, env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, \
+                f"`make {target}` did not start JupyterLab:\n{log_path.read_text()[-3000:]}"
+            time.sleep(0.5)
+    try:
+        yield {"base": base, "token": token, "root": root, "log": log_path}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # make and the JupyterLab it started
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("lab") / "course")
+    root = lab_course(tmp_path_factory.mktemp("lab") / "course")
+    yield from start_lab(root, "lab")
+
+
+@pytest.fixture(scope="module")
+def instructor_lab(tmp_path_factory):
+    root = lab_course(tmp_path_factory.mktemp("instructor") / "course")
     # a demo class for the formgrader: one full-marks and one empty submission
     assignment = course.assignments(ROOT)[0]
     (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
@@ -64,37 +132,7 @@ def lab(tmp_path_factory):
         (folder / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
     subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade"],
                    check=True, capture_output=True, timeout=900)
-
-    settings = root.parent / "lab-settings"
-    for name, value in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(value))
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(course.nbgrader_env(), JUPYTERLAB_SETTINGS_DIR=str(settings))
-    log = (root.parent / "lab.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", "--expose-app-in-browser",
-         *(["--allow-root"] if os.geteuid() == 0 else []),
-         f"--ServerApp.root_dir={root}", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "JupyterLab did not start"
-            time.sleep(0.5)
-    yield {"base": base, "token": token, "root": root}
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    yield from start_lab(root, "lab-instructor")
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +148,30 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(EXPOSE_APP)
     yield context.new_page()
     context.close()
+
+
+# Lets the checks reach JupyterLab's application object (``window.jupyterapp``): the page's
+# configuration is changed in the browser, as soon as it is parsed; the server runs as started.
+EXPOSE_APP = """
+new MutationObserver((_, observer) => {
+    const element = document.getElementById('jupyter-config-data');
+    if (!element) return;
+    const config = JSON.parse(element.textContent);
+    config.exposeAppInBrowser = true;
+    element.textContent = JSON.stringify(config);
+    observer.disconnect();
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def directory_listing(page) -> list[str]:
+    """The names the file browser lists, once it has listed something."""
+    items = page.locator(".jp-FileBrowser .jp-DirListing-content .jp-DirListing-itemName")
+    items.first.wait_for(timeout=30_000)
+    return items.all_inner_texts()
 
 
 def open_notebook(page, lab, relative: str):
@@ -154,6 +214,49 @@ def validate(page) -> str:
     return outcome
 
 
+def test_student_lab_opens_the_first_notebook_and_shows_the_whole_course(page, lab):
+    page.goto(f"{lab['base']}/?token={lab['token']}")  # where `make lab` sends the browser
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.title.label === '01_translation.ipynb'",
+        timeout=120_000,
+    )
+    assert "/lab/tree/notebooks/01_translation/01_translation.ipynb" in page.url
+    # from the course root, every notebook is reachable through the file browser
+    page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
+                           ".some(e => e.innerText.trim() === 'notebooks')", timeout=30_000)
+    page.locator(".jp-FileBrowser .jp-DirListing-item", has_text="notebooks").first.dblclick()
+    assignments = course.assignments(ROOT)
+    page.wait_for_function("(names) => { const shown = [...document.querySelectorAll("
+                           "'.jp-FileBrowser .jp-DirListing-itemName')].map(e => e.innerText.trim());"
+                           " return names.every(n => shown.includes(n)); }", arg=assignments, timeout=30_000)
+    for assignment in assignments:
+        page.locator(".jp-FileBrowser .jp-DirListing-item", has_text=assignment).first.dblclick()
+        page.wait_for_function(
+            "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
+            ".some(e => e.innerText.trim() === name)", arg=f"{assignment}.ipynb", timeout=30_000)
+        assert f"{assignment}.ipynb" in directory_listing(page)
+        page.locator(".jp-FileBrowser .jp-BreadCrumbs-item", has_text="notebooks").first.click()
+        page.locator(".jp-FileBrowser .jp-DirListing-item", has_text=assignment).first.wait_for(timeout=30_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "student-lab.png"))
+    # the student's panels only: Validate and the assignment list, no instructor panel
+    plugins = page.evaluate("(ids) => ids.map(id => window.jupyterapp.hasPlugin(id))",
+                            [*INSTRUCTOR_PLUGINS, "@jupyter/nbgrader:validate-assignment",
+                             "@jupyter/nbgrader:assignment-list", "@jupyterlab/apputils-extension:announcements"])
+    assert plugins == [False] * len(INSTRUCTOR_PLUGINS) + [True, True, False], plugins
+    assert page.locator(".jp-NotebookPanel .jp-ToolbarButtonComponent-label", has_text="Validate").count() >= 1
+    assert "Jupyter news" not in page.locator("body").inner_text()
+
+
+def test_instructor_lab_has_the_instructor_panels(page, instructor_lab):
+    page.goto(f"{instructor_lab['base']}/?token={instructor_lab['token']}")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=120_000)
+    plugins = page.evaluate("(ids) => ids.map(id => window.jupyterapp.hasPlugin(id))", list(INSTRUCTOR_PLUGINS))
+    assert plugins == [True] * len(INSTRUCTOR_PLUGINS), plugins
+
+
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
 def test_solution_runs_in_the_browser_with_live_widgets_and_figures(page, lab, path):
     relative = path.relative_to(ROOT).as_posix()
@@ -189,7 +292,8 @@ def test_validate_button_fails_a_released_stub(page, lab):
     assert validate(page) == "failed"
 
 
-def test_formgrader_shows_the_class_and_scores(page, lab):
+def test_formgrader_shows_the_class_and_scores(page, instructor_lab):
+    lab = instructor_lab
     assignment = course.assignments(ROOT)[0]
     page.goto(f"{lab['base']}/lab?token={lab['token']}")  # logs in: sets the session cookie
     page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
@@ -204,3 +308,13 @@ def test_formgrader_shows_the_class_and_scores(page, lab):
     assert re.search(r"\bgraded\t0 / \d+", rows["bob"]), rows
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "formgrader.png"))
+
+
+@pytest.mark.parametrize("which", ["lab", "instructor_lab"])
+def test_lab_log_has_no_error(request, which):
+    """Runs after the other tests of this file: nothing they did logged an error, and
+    nbgrader found the course inside the server's root."""
+    log = request.getfixturevalue(which)["log"].read_text()
+    assert "Jupyter Server" in log and "is running at" in log
+    errors = [line for line in log.splitlines() if LOG_ERRORS.search(line)]
+    assert not errors, "\n".join(errors[:20])

@@ -1,13 +1,21 @@
-"""The pip requirements and the conda/Binder environment list the same pinned stack."""
+"""The pip requirements and the conda/Binder environment list the same pinned stack, and a
+student's install (`make lab`) is that stack only: grading and test tools are layered on
+top for instructors and maintainers."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 
 import yaml
 from packaging.requirements import Requirement
 
 from conftest import ROOT
+
+
+REQUIREMENTS = ("requirements.txt", "requirements-grader.txt", "requirements-dev.txt")
+#: packages a student never needs: the test tools and the grader's database driver
+NOT_FOR_STUDENTS = ("pytest", "pytest-xdist", "playwright", "psycopg2-binary", "pyyaml")
 
 
 def pins(lines: list[str]) -> dict[str, str]:
@@ -24,7 +32,7 @@ def pins(lines: list[str]) -> dict[str, str]:
 
 
 def test_requirements_are_pinned_and_documented():
-    for name in ("requirements.txt", "requirements-dev.txt"):
+    for name in REQUIREMENTS:
         for line in (ROOT / name).read_text().splitlines():
             if line.strip() and not line.startswith(("#", "-r")):
                 assert "==" in line and "#" in line, f"{name}: {line!r} needs an exact pin and a comment saying why"
@@ -49,5 +57,37 @@ def test_every_package_in_environment_yml_has_a_reason():
 
 def test_constraints_cover_the_pins():
     constraints = pins((ROOT / "constraints.txt").read_text().splitlines())
-    for name, version in pins((ROOT / "requirements-dev.txt").read_text().splitlines()).items():
-        assert constraints.get(name) == version, f"constraints.txt disagrees with the pin {name}=={version}"
+    for requirements in REQUIREMENTS:
+        for name, version in pins((ROOT / requirements).read_text().splitlines()).items():
+            assert constraints.get(name) == version, f"constraints.txt disagrees with the pin {name}=={version}"
+
+
+def test_each_layer_includes_the_one_below():
+    assert "-r requirements.txt" in (ROOT / "requirements-grader.txt").read_text().splitlines()
+    assert "-r requirements-grader.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
+
+
+def test_the_student_stack_has_no_test_or_grading_tools():
+    student = pins((ROOT / "requirements.txt").read_text().splitlines())
+    assert not set(student) & set(NOT_FOR_STUDENTS), sorted(set(student) & set(NOT_FOR_STUDENTS))
+    for layer in ("requirements-grader.txt", "requirements-dev.txt"):
+        assert not set(pins((ROOT / layer).read_text().splitlines())) & set(student), f"{layer} repeats a student pin"
+
+
+def make_dry_run(target: str, tmp_path) -> str:
+    """What `make TARGET` would run on a machine without the environment yet."""
+    done = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    return done.stdout
+
+
+def test_make_lab_installs_the_student_stack_only(tmp_path):
+    commands = make_dry_run("lab", tmp_path)
+    assert "-r requirements.txt" in commands and "jupyter lab" in commands
+    assert "requirements-dev.txt" not in commands and "requirements-grader.txt" not in commands
+
+
+def test_make_test_installs_every_layer(tmp_path):
+    commands = make_dry_run("test", tmp_path)
+    for requirements in REQUIREMENTS:
+        assert f"-r {requirements}" in commands

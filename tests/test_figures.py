@@ -1,0 +1,165 @@
+"""Figures readable at the size they are shown, and live figures that redraw only what
+changes yet show exactly what a full redraw shows."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import cv2  # noqa: E402
+import ipywidgets as widgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from coursekit import LiveFigure, image_figure, load_photo  # noqa: E402
+from coursekit.filters import panel_figure  # noqa: E402
+from coursekit.pipeline import highlight_depth, pyramid_figure, update_row  # noqa: E402
+from coursekit.plotting import INLINE_DPI, LIVE_DPI, MIN_TEXT_PT, figure_title, fit, smallest_text  # noqa: E402
+from coursekit.pooling import pyramid_figure as pooling_pyramid  # noqa: E402
+
+
+def feature_pyramid(image: np.ndarray, depth: int = 6) -> list[np.ndarray]:
+    """Stand-in for notebook 4's pipeline: |horizontal difference|, then 2 x 2 max pools."""
+    level = np.abs(np.diff(image.astype(float), axis=1))[:-1, :]
+    maps = [level]
+    for _ in range(depth):
+        h, w = maps[-1].shape[0] // 2, maps[-1].shape[1] // 2
+        maps.append(maps[-1][:2 * h, :2 * w].reshape(h, 2, w, 2).max(axis=(1, 3)))
+    return maps
+
+
+def displayed(live: LiveFigure) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(bytes(live.image.value), np.uint8), cv2.IMREAD_COLOR)[..., ::-1]
+
+
+def full_redraw(fig) -> np.ndarray:
+    for artist in fig.findobj():
+        artist.set_animated(False)
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3]
+
+
+def test_smallest_text_measures_points_on_screen():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_title("title", fontsize=12)
+    ax.set(xticks=[], yticks=[])
+    assert smallest_text(fig, dpi=96) == (12.0, "title")
+    assert smallest_text(fig, dpi=48)[0] == 6.0
+    # 800 px wide at 200 dpi, shown in 400 px: half the size
+    assert smallest_text(fig, dpi=200, display_width=400)[0] == pytest.approx(12.5)
+    with pytest.raises(ValueError, match="positive"):
+        smallest_text(fig, dpi=0)
+    plt.close(fig)
+
+
+def test_the_course_figures_have_no_text_under_9_points():
+    coffee = load_photo("coffee")
+    pyramid = feature_pyramid(coffee)
+    figures = {
+        "image_figure": (image_figure([coffee, coffee, coffee], ["a", "b", "c"], size=2.9, colorbar=True),
+                         INLINE_DPI),
+        "pipeline pyramid (inline)": (pyramid_figure({"coffee": [coffee] + pyramid}), INLINE_DPI),
+        "pipeline pyramid (live)": (pyramid_figure({"a": [coffee] + pyramid, "b": [coffee] + pyramid},
+                                                   dpi=LIVE_DPI, title=""), LIVE_DPI),
+        "pooling pyramid (live)": (pooling_pyramid([pyramid[:6], pyramid[:6]], ["a", "b"], size=1.75,
+                                                   fontsize=11, title="\n"), LIVE_DPI),
+        "panel_figure (live)": (panel_figure([pyramid[0]] * 3, ["a", "b", "c"], limit=100), LIVE_DPI),
+    }
+    for name, (fig, dpi) in figures.items():
+        points, text = smallest_text(fig, dpi)
+        assert points >= MIN_TEXT_PT, f"{name}: {text!r} is {points:.1f} pt on screen"
+    plt.close("all")
+
+
+def test_feature_maps_are_not_drawn_almost_black():
+    """Each depth has its own grey scale (a high percentile of the reference's map), and a
+    map larger than its panel keeps each block's largest value: the edges stay visible."""
+    coffee = load_photo("coffee")
+    pyramid = feature_pyramid(coffee)
+    fig = pyramid_figure({"coffee": [coffee] + pyramid})
+    for depth in (0, 1, 2):
+        (ax,) = [a for a in fig.axes if a.get_label() == f"depth {depth}"]
+        shown = ax.images[0]
+        brightness = shown.norm(shown.get_array()).mean()
+        assert brightness > 0.1, f"depth {depth} is drawn almost black ({brightness:.2f} of white on average)"
+    photo = [a for a in fig.axes if a.get_label() == "image"][0].images[0]
+    assert photo.norm.vmax == 255  # the photo on its own scale, not a feature map's
+    plt.close(fig)
+
+
+def test_fit_keeps_thin_lines_when_it_shrinks_with_max():
+    image = np.zeros((100, 100))
+    image[:, 37] = 1.0  # a one-pixel line
+    assert fit(image, (20, 20), "max").max() == 1.0
+    assert fit(image, (20, 20), "max").shape == (20, 20)
+    assert fit(image, (200, 200)) is image or np.array_equal(fit(image, (200, 200)), image)
+    with pytest.raises(ValueError, match="how"):
+        fit(image, (20, 20), "median")
+
+
+@pytest.fixture
+def live_pyramid():
+    coffee = load_photo("coffee")
+    reference = feature_pyramid(coffee)
+    fig = pyramid_figure({"reference": [coffee] + reference, "shifted": [coffee] + reference}, dpi=LIVE_DPI,
+                         title="")
+    calls = []
+
+    def draw(dx, depth):
+        calls.append((dx, depth))
+        moved = np.roll(coffee, dx, axis=1)
+        title = figure_title(fig)
+        title.set_text(f"dx = {dx}, depth {depth}")
+        return [*update_row(fig, 1, [moved] + feature_pyramid(moved), f"shifted {dx}"), title,
+                *highlight_depth(fig, depth)]
+
+    live = LiveFigure(draw, dx=widgets.IntSlider(value=0, min=-50, max=50), depth=widgets.IntSlider(3, 0, 6))
+    yield live, fig, calls
+    plt.close(fig)
+
+
+def test_live_figure_redraws_only_the_changes_and_shows_the_same_as_a_full_redraw(live_pyramid):
+    live, fig, calls = live_pyramid
+    first = bytes(live.image.value)
+    for dx in (7, 8, -20):
+        live.controls["dx"].value = dx
+    live.controls["depth"].value = 5
+    assert calls == [(0, 3), (7, 3), (8, 3), (-20, 3), (-20, 5)]
+    assert bytes(live.image.value) != first
+    blitted = displayed(live)
+    full = full_redraw(fig)
+    assert blitted.shape == full.shape
+    differing = (np.abs(blitted.astype(int) - full).max(axis=2) > 16).mean()
+    assert differing < 0.01, f"{differing:.1%} of the pixels differ from a full redraw"
+
+
+def test_live_figure_accepts_a_new_figure_at_every_call_and_rejects_other_values():
+    live = LiveFigure(lambda n: image_figure([np.eye(4) * n], [f"n = {n}"]), n=widgets.IntSlider(1, 0, 5))
+    first = bytes(live.image.value)
+    live.controls["n"].value = 3
+    assert bytes(live.image.value) != first and live.last_update_seconds > 0
+    with pytest.raises(TypeError, match="artists"):
+        LiveFigure(lambda n: [42], n=widgets.IntSlider(1, 0, 5))
+    with pytest.raises(TypeError, match="control"):
+        LiveFigure(lambda n: None, n=3)
+    plt.close("all")
+
+
+def test_live_panel_figure_updates_show_the_same_as_a_full_redraw():
+    from coursekit.filters import update_panels
+
+    rng = np.random.default_rng(0)
+    images = [rng.normal(0, 100, (60, 80)) for _ in range(3)]
+    fig = panel_figure(images, ["a", "b", "c"], limit=200)
+
+    def draw(n):
+        return update_panels(fig, [image * n for image in images], ["a", "b", f"c = {n}"])
+
+    live = LiveFigure(draw, n=widgets.IntSlider(1, 0, 5))
+    live.controls["n"].value = 3
+    assert (np.abs(displayed(live).astype(int) - full_redraw(fig)).max(axis=2) > 16).mean() < 0.01
+    with pytest.raises(ValueError, match="shape"):
+        update_panels(fig, [images[0][:10]] * 3)
+    plt.close("all")
