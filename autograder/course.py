@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import runner
 
@@ -26,6 +27,20 @@ class TestCell:
     notebook: str
     cell: str
     max_score: float
+
+
+def db_url(root: Path, override: str | None = None) -> str:
+    """The gradebook's URL: ``override`` when given (``--db``), else ``c.CourseDirectory.db_url`` from
+    the course's ``nbgrader_config.py`` (read with traitlets' loader, as nbgrader reads it), else the
+    course's sqlite gradebook, waiting up to a minute for a lock (nbgrader's default is 5 s)."""
+    if override:
+        return override
+    root = root.resolve()
+    if (root / "nbgrader_config.py").is_file():
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+        if "db_url" in config.CourseDirectory and config.CourseDirectory.db_url:
+            return str(config.CourseDirectory.db_url)
+    return f"sqlite:///{root / 'gradebook.db'}?timeout=60"
 
 
 def assignments(root: Path) -> list[str]:
