@@ -6,6 +6,8 @@ minus the late penalty, which also has a column of its own. A student of the ros
 submission gets an empty cell (no grade), or 0 with ``missing_as_zero``; a student who handed in
 something that could not be graded at all gets 0, as in ``grades.csv``.
 
+Only the assignments someone handed in have columns.
+
 * **Canvas** (Grades > Import): the columns of Canvas's own gradebook export, ``Student, ID,
   SIS User ID, SIS Login ID, Section``, then one column per assignment, and a ``Points Possible``
   row. Students are matched by their SIS user id (the roster's ``lms_id``). The penalty columns
@@ -122,6 +124,13 @@ def results(db_url: str, assignments: list[str]) -> tuple[dict[tuple[str, str], 
     return found, maxima, students
 
 
+def handed_in(root: Path, found: dict[tuple[str, str], Result]) -> list[str]:
+    """The assignments someone handed in (graded, or in ``submitted/``): the others get no
+    column, so that an import does not create empty assignments in the LMS."""
+    return [a for a in course.assignments(root)
+            if any(key[1] == a for key in found) or any((root / course.SUBMITTED).glob(f"*/{a}"))]
+
+
 def number(value: float) -> str:
     """A score as both LMSs read it: a plain decimal with a point, at most two decimals."""
     if not math.isfinite(value):
@@ -176,8 +185,8 @@ def export(root: Path, system: str, roster_path: Path, db_url: str | None = None
         raise ValueError(f"unknown LMS {system!r}: choose one of {', '.join(SYSTEMS)}")
     root = root.resolve()
     roster = read_roster(roster_path)
-    assignments = course.assignments(root)
-    found, maxima, students = results(course.db_url(root, db_url), assignments)
+    found, maxima, students = results(course.db_url(root, db_url), course.assignments(root))
+    assignments = handed_in(root, found)
     if system == "canvas":
         rows = canvas_rows(root, roster, assignments, found, maxima, missing_as_zero)
     else:
