@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from traitlets.config.loader import PyFileConfigLoader
+from traitlets.config import Config
 
 from autograder import runner
 
@@ -27,20 +27,6 @@ class TestCell:
     notebook: str
     cell: str
     max_score: float
-
-
-def db_url(root: Path, override: str | None = None) -> str:
-    """The gradebook's URL: ``override`` when given (``--db``), else ``c.CourseDirectory.db_url`` from
-    the course's ``nbgrader_config.py`` (read with traitlets' loader, as nbgrader reads it), else the
-    course's sqlite gradebook, waiting up to a minute for a lock (nbgrader's default is 5 s)."""
-    if override:
-        return override
-    root = root.resolve()
-    if (root / "nbgrader_config.py").is_file():
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-        if "db_url" in config.CourseDirectory and config.CourseDirectory.db_url:
-            return str(config.CourseDirectory.db_url)
-    return f"sqlite:///{root / 'gradebook.db'}?timeout=60"
 
 
 def assignments(root: Path) -> list[str]:
@@ -99,3 +85,27 @@ def run_nbgrader(root: Path, *args: str, timeout: float | None = None,
     with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
         return runner.run_nbgrader(list(args), cwd=root, env=env, log=Path(tmp) / "output.log",
                                    timeout=timeout, memory=memory)
+
+
+def config(root: Path) -> Config:
+    """The course's nbgrader configuration, as nbgrader loads it from ``root/nbgrader_config.py``
+    (and the files that one loads); empty when the course has none."""
+    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+    try:
+        return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    except ConfigFileNotFound:
+        return Config()
+
+
+def db_url(root: Path, override: str | None = None) -> str:
+    """The gradebook's URL: ``override`` (a ``--db URL`` option) if given, else
+    ``c.CourseDirectory.db_url`` of the course's nbgrader configuration, else the sqlite
+    ``gradebook.db`` in ``root``, waiting up to a minute for a lock (nbgrader's default is 5 s,
+    too short with parallel workers)."""
+    if override:
+        return override
+    configured = config(root).get("CourseDirectory", {}).get("db_url")
+    if configured:
+        return str(configured)
+    return f"sqlite:///{root.resolve() / 'gradebook.db'}?timeout=60"

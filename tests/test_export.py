@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import parse_utc
 
 from autograder import course, demo, late, lms
-from test_feedback import GRADED, NOT_HANDED_IN, graded_class, run  # noqa: F401 - the shared class
+from test_feedback import GRADED, build_graded_class, run
 
 pytestmark = pytest.mark.xdist_group("tiny-class")
 
@@ -85,8 +85,14 @@ def moodle_violations(rows: list[list[str]], id_column: str = "ID number") -> li
     return found
 
 
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The class graded in ``test_feedback.py`` (the same one when both modules run)."""
+    return build_graded_class(tmp_path_factory)
+
+
 @pytest.fixture(scope="module")
-def exported(graded_class: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:  # noqa: F811
+def exported(graded_class: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
     roster = tmp_path_factory.mktemp("roster") / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     out = {}

@@ -48,11 +48,16 @@ def _with_display_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-@pytest.fixture(scope="session")
-def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Two assignments, ``ada`` (all correct, late) and ``cy`` (some mistakes, written answers,
+_CLASS: dict = {}
+
+
+def build_graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The graded class, made once per test process (``test_export.py`` uses it too; both
+    modules run in the same process, in the xdist group "tiny-class"). Two assignments, ``ada`` (all correct, late) and ``cy`` (some mistakes, written answers,
     one of them graded by hand) handed in the first; nobody the second. Gradebook at a URL of
     its own, given with ``--db`` to every command. Graded, hand-graded, then ``feedback``."""
+    if _CLASS:
+        return _CLASS
     root = copy_course(tmp_path_factory.mktemp("tiny") / "course")
     for assignment in course.assignments(root):
         if assignment not in (GRADED, NOT_HANDED_IN):
@@ -79,7 +84,13 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
         grade.manual_score = 2.0
         gradebook.db.commit()
     made = run("--course", str(root), "feedback", "--db", db_url)
-    return {"root": root, "db": db_url, "feedback": made}
+    _CLASS.update(root=root, db=db_url, feedback=made)
+    return _CLASS
+
+
+@pytest.fixture(scope="session")
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return build_graded_class(tmp_path_factory)
 
 
 def page(root: Path, student: str) -> str:
@@ -129,9 +140,10 @@ def test_written_answers_not_graded_yet_say_so(graded_class: dict):
     heading = re.search(r"<h4>(.*?)</h4>", html, re.DOTALL).group(1)
     # 3 autograded points + 2 given by hand, of 10 + 5; 2 points still to grade
     assert re.sub(r"\s+", " ", heading) == f"{GRADED} (Score: 5.0 / 15.0; 2.0 points not graded yet)"
-    assert "not graded yet (2.0 points)" in html         # the pending answer
-    assert "Score: 2.0 / 3.0" in html                     # the graded one
-    assert "Score: 0.0 / 2.0" not in html
+    assert f'{WRITTEN_PENDING}">Written response</a> (Score: not graded yet / 2.0)' in html   # the pending answer
+    assert f'{WRITTEN_GRADED}">Written response</a> (Score: 2.0 / 3.0)' in html             # the graded one
+    assert html.count("Score: not graded yet / 2.0") == 2   # in the list of scores and above the answer
+    assert "Written response</a> (Score: 0.0" not in html
 
 
 def test_late_penalty_is_in_the_feedback(graded_class: dict):
@@ -168,7 +180,7 @@ def test_long_lines_wrap_in_the_browser(graded_class: dict):
                 "els => els.map(e => [e.scrollWidth, e.clientWidth, e.innerText.length])")
             longest = max(length for _, _, length in boxes)
             overflowing = [box for box in boxes if box[0] > box[1] + 1]
-            notes = view.get_by_text("not graded yet (2.0 points)").count()
+            notes = view.get_by_text("Score: not graded yet / 2.0").count()
         finally:
             browser.close()
     assert longest > 200   # there are long lines to wrap
