@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import course, demo, feedback, notebooks, release
+from autograder import course, demo, feedback, lms, notebooks, release
 from autograder.grade import grade
 from autograder.sandbox import SandboxUnavailable
 
@@ -56,10 +56,17 @@ def main(argv: list[str] | None = None) -> int:
                           help="gradebook URL for the demo class (default: its own gradebook.db, emptied first)")
     feedback_cmd = commands.add_parser("feedback", parents=[course_option],
                                        help="per-student HTML feedback in feedback/ (hidden tests' source removed)")
-    feedback_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
+    feedback_cmd.add_argument("--db", metavar="URL", default=None,
+                              help=DB_HELP)
     export = commands.add_parser("export", parents=[course_option],
                                  help="the gradebook (autograded and manual scores) as reports/gradebook.csv")
     export.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
+    export.add_argument("--lms", choices=lms.SYSTEMS, default=None,
+                        help="write reports/<lms>-grades.csv for that system's grade import instead")
+    export.add_argument("--roster", type=Path, metavar="FILE",
+                        help="CSV with the columns student_id, lms_id, name (needed with --lms)")
+    export.add_argument("--missing-as-zero", action="store_true",
+                        help="0 for a student with no submission (default: an empty cell)")
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
     args = parser.parse_args(argv)
@@ -97,13 +104,26 @@ def main(argv: list[str] | None = None) -> int:
             for path in demo.rebuild(root):
                 print(f"wrote {path}")
             return 0
-        demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course")
+        demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course", db_url=args.db)
         path = grade(demo_root, jobs=args.jobs, db_url=args.db)
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
     elif args.command == "feedback":
-        for path in feedback.generate(root, args.db):
+        written = feedback.generate(root, args.db)
+        for path in written.pages:
             print(f"wrote {path}")
+        for assignment in written.skipped:
+            print(f"{assignment}: no graded submission yet, no feedback")
+        for assignment, output in written.failed.items():
+            print(f"nbgrader generate_feedback {assignment} failed:\n{output}", file=sys.stderr)
+        return 1 if written.failed else 0
+    elif args.command == "export" and args.lms:
+        if args.roster is None:
+            parser.error("export --lms needs --roster FILE")
+        try:
+            return lms.main(root, args.lms, args.roster, args.db, args.missing_as_zero)
+        except ValueError as error:
+            parser.exit(2, f"python -m autograder export: {error}\n")
     elif args.command == "export":
         print(f"wrote {feedback.export(root, args.db)}")
     elif args.command == "clean":

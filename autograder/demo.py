@@ -14,6 +14,12 @@ again after the notebooks change; a test checks they are in sync):
   next to a cell that never ends, a cell that kills the kernel and deleted test cells.
 * ``eve`` is hostile: reads what it should not, patches NumPy and the course's checks,
   inspects the grader's stack, exhausts memory, floods the output, spawns processes.
+
+The assignments have due dates (:data:`DUE_DATES`, set in the demo course's gradebook as an
+instructor sets them, with ``nbgrader db assignment add``), and ``ada`` hands one in late
+(:data:`LATE`: the ``timestamp.txt`` that ``nbgrader submit`` writes): nbgrader's late-submission
+step gives her the course's penalty per day late (``autograder/late.py``), which the LMS export
+shows. Her autograded score itself is unchanged.
 """
 
 from __future__ import annotations
@@ -27,6 +33,16 @@ from autograder import course, notebooks
 
 DEMO = Path(__file__).resolve().parent / "demo"
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+#: Due dates of the demo class's assignments.
+DUE_DATES = {
+    "01_translation": "2026-10-05 17:00:00 UTC",
+    "02_equivariance": "2026-10-12 17:00:00 UTC",
+    "03_invariance": "2026-10-19 17:00:00 UTC",
+    "04_pipeline": "2026-10-26 17:00:00 UTC",
+}
+#: Submission times (``timestamp.txt``) of the late submissions: ada hands in 02_equivariance
+#: a day and a half after its due date (2 started days late).
+LATE = {"ada/02_equivariance": "2026-10-14 05:00:00.000000 UTC"}
 
 # --- what the students wrote -----------------------------------------------------------------
 
@@ -213,6 +229,10 @@ def rebuild(root: Path) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    for folder, timestamp in sorted(LATE.items()):
+        path = target / folder / "timestamp.txt"
+        path.write_text(timestamp + "\n", encoding="utf-8")
+        written.append(path)
     return written
 
 
@@ -228,10 +248,24 @@ def copy_course(root: Path, into: Path) -> Path:
     return into
 
 
-def prepare_course(root: Path, into: Path) -> Path:
+def set_due_dates(root: Path, db_url: str | None = None) -> None:
+    """Record :data:`DUE_DATES` in the gradebook of the course at ``root`` (``db_url``, default:
+    its configured one) with ``nbgrader db assignment add``, as the README tells instructors."""
+    url = course.db_url(root, db_url)
+    for assignment, due in DUE_DATES.items():
+        if assignment in course.assignments(root):
+            done = course.run_nbgrader(root, "db", "assignment", "add", assignment, f"--duedate={due}",
+                                       f"--CourseDirectory.db_url={url}")
+            if done.returncode != 0:
+                raise RuntimeError(f"nbgrader db assignment add {assignment} failed:\n{done.output[-2000:]}")
+
+
+def prepare_course(root: Path, into: Path, db_url: str | None = None) -> Path:
     """A clean course folder at ``into`` (anything there before is removed) with the demo
-    submissions in its ``submitted/``."""
+    submissions in its ``submitted/`` and the due dates in its gradebook (``db_url``,
+    default: the one its configuration names)."""
     shutil.rmtree(into, ignore_errors=True)
     copy_course(root, into)
     shutil.copytree(DEMO / "submitted", into / course.SUBMITTED)
+    set_due_dates(into, db_url)
     return into

@@ -1,39 +1,251 @@
-"""Returning results: HTML feedback without the hidden tests, and the gradebook as a table."""
+"""Returning results: each student's HTML feedback, and the gradebook as a table.
+
+Feedback is nbgrader's ``generate_feedback`` run for every assignment that has graded
+submissions (an assignment nobody handed in yet is skipped, with a line saying so), with these
+steps, each a preprocessor of its own (:data:`FEEDBACK_PREPROCESSORS`):
+
+* nbgrader's ``ClearHiddenTests`` removes the hidden tests' source (plain nbgrader shows it);
+* nbgrader's ``GetGrades`` puts the scores from the gradebook in the cells;
+* :class:`MarkPendingGrades` flags the written answers nobody has graded yet, which the course's
+  template (``autograder/templates/course_feedback``) shows as "not graded yet", not as 0 points;
+* :class:`NoteUndrawnOutputs` puts a one-line note where the notebook draws a figure or a widget
+  that grading did not draw (grading draws no figures, so it encodes no PNGs), and where a cell
+  tagged ``display-only`` was not run at all;
+* :class:`WrapLongLines` makes long output and code lines wrap instead of being cut off.
+"""
 
 from __future__ import annotations
 
+import ast
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.preprocessors import Preprocessor
+import nbgrader
+from nbgrader.api import Gradebook, MissingEntry
+from traitlets import Bool
+
 from autograder import course
-from autograder.grade import default_db_url
 
-#: Feedback is nbgrader's, with the hidden tests removed from the test cells first.
+#: The feedback steps, in order (see the module's docstring).
 FEEDBACK_PREPROCESSORS = (
-    "--GenerateFeedback.preprocessors=['nbgrader.preprocessors.ClearHiddenTests',"
-    "'nbgrader.preprocessors.GetGrades','autograder.sanitize.SanitizeNotebook',"
-    "'nbconvert.preprocessors.CSSHTMLHeaderPreprocessor']"
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.sanitize.SanitizeNotebook",
+    "autograder.feedback.MarkPendingGrades",
+    "autograder.feedback.NoteUndrawnOutputs",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.feedback.WrapLongLines",
 )
+#: The course's feedback template and nbgrader's, which it extends.
+TEMPLATE, TEMPLATE_FILE = "course_feedback", "course.html.j2"
+TEMPLATE_DIRS = (Path(__file__).resolve().parent / "templates",
+                 Path(nbgrader.__file__).resolve().parent / "server_extensions" / "formgrader" / "templates")
+AUTOGRADED = "autograded"
+
+#: Cell tag of the cells that only show something; grading may skip them.
+DISPLAY_TAG = "display-only"
+FIGURE_NOTE = "Figure: not drawn during grading. Run this cell in JupyterLab to see it."
+WIDGET_NOTE = "Interactive widget: not shown here. Run this cell in JupyterLab to use it."
+SKIPPED_NOTE = "Not run during grading (it only shows a figure or a widget). Run it in JupyterLab to see it."
+_WIDGET = "application/vnd.jupyter.widget-view+json"
+_IMAGES = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
+_FIGURE_REPR = re.compile(r"<Figure size [^>]*>")
+#: Calls that draw a figure: Matplotlib's and seaborn's plotting functions (``plt.show``,
+#: ``ax.imshow``, ``sns.heatmap``...) and the figure helpers of the course's ``coursekit``.
+DRAWING_CALLS = frozenset({
+    "show", "figure", "subplots", "subplot", "subplot_mosaic", "imshow", "matshow", "plot", "bar", "barh", "hist",
+    "scatter", "stem", "step", "errorbar", "fill_between", "contour", "contourf", "pcolormesh", "quiver", "pie",
+    "heatmap", "lineplot", "scatterplot", "histplot", "barplot", "boxplot", "violinplot", "kdeplot", "relplot",
+    "catplot", "displot", "pairplot", "show_images", "image_figure", "panel_figure", "pyramid_figure",
+})
+#: Outputs and code wrap at the page's width instead of running off it.
+WRAP_CSS = """
+div.output_area pre, div.output_subarea pre, div.output_text pre, div.input_area pre,
+div.output_area .highlight pre {
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+}
+div.output_subarea { max-width: 100%; }
+div.feedback-note { font-style: italic; color: #555; }
+"""
 
 
-def generate(root: Path, db_url: str | None = None) -> list[Path]:
-    """``nbgrader generate_feedback`` for every assignment, without hidden tests' source.
-    Returns the HTML files written under ``feedback/``."""
+# --- the preprocessors --------------------------------------------------------------------------
+
+class FeedbackStep(Preprocessor):
+    """A feedback preprocessor: enabled unless configured otherwise (nbconvert's are off by default)."""
+
+    enabled = Bool(True, help="Whether to use this step.").tag(config=True)
+
+
+class MarkPendingGrades(FeedbackStep):
+    """Flags (``metadata.nbgrader.pending``) the graded cells that have neither an automatic
+    nor a manual score yet (a written answer waiting for its grader: nbgrader counts it as 0),
+    and puts their points in ``resources["nbgrader"]["pending_points"]``. Runs after
+    nbgrader's ``GetGrades``, from the same gradebook."""
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: ResourcesDict):
+        info = resources["nbgrader"]
+        pending: dict[str, float] = {}
+        with Gradebook(info["db_url"]) as gradebook:
+            try:
+                notebook = gradebook.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+            except MissingEntry:
+                notebook = None
+            for grade in notebook.grades if notebook is not None else ():
+                if grade.auto_score is None and grade.manual_score is None:
+                    pending[grade.name] = float(grade.max_score)
+        for cell in nb.cells:
+            meta = course.nbgrader_meta(cell)
+            if meta.get("grade") and meta.get("grade_id") in pending:
+                meta["pending"] = True
+        info["pending_points"] = sum(pending.values())
+        return nb, resources
+
+
+def _note(text: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("display_data", data={"text/markdown": f"*{text}*", "text/plain": text},
+                                  metadata={"feedback-note": True})
+
+
+def _calls(nodes: list[ast.stmt]) -> list[ast.Call]:
+    """The calls made when ``nodes`` run at a cell's top level (not inside the functions and
+    classes they define)."""
+    found, todo = [], list(nodes)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            found.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _draws(nodes: list[ast.stmt], helpers: dict[str, list[ast.stmt]], depth: int = 0) -> bool:
+    for call in _calls(nodes):
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in DRAWING_CALLS:
+            return True
+        if isinstance(func, ast.Name) and name in helpers and depth < 3 and _draws(helpers[name], helpers, depth + 1):
+            return True
+    return False
+
+
+def draws_figure(source: str) -> bool:
+    """True if running the cell draws a figure: it calls one of :data:`DRAWING_CALLS`, or a
+    function of its own that does (calls inside functions it only defines do not count)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:   # IPython magics, or a student's broken cell
+        return False
+    helpers = {node.name: node.body for node in ast.walk(tree)
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return _draws(tree.body, helpers)
+
+
+class NoteUndrawnOutputs(FeedbackStep):
+    """One-line notes in place of what grading did not draw: a live widget (its output holds
+    only the widget's text repr), a figure's text repr (``<Figure size ...>``), a cell that draws
+    a figure but shows none, and a ``display-only`` cell that was not run at all."""
+
+    def preprocess_cell(self, cell: nbformat.NotebookNode, resources: ResourcesDict, index: int):
+        if cell.cell_type != "code":
+            return cell, resources
+        outputs, noted = [], False
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") in ("display_data", "execute_result") and not any(k in data for k in _IMAGES):
+                if _WIDGET in data:
+                    outputs.append(_note(WIDGET_NOTE))
+                    noted = True
+                    continue
+                if _FIGURE_REPR.fullmatch(str(data.get("text/plain", "")).strip()):
+                    if not noted:
+                        outputs.append(_note(FIGURE_NOTE))
+                    noted = True
+                    continue
+            outputs.append(output)
+        drawn = any(k in o.get("data", {}) for o in outputs for k in _IMAGES)
+        if not cell.get("outputs") and DISPLAY_TAG in cell.get("metadata", {}).get("tags", []):
+            outputs.append(_note(SKIPPED_NOTE))
+        elif not noted and not drawn and draws_figure(cell.source):
+            outputs.append(_note(FIGURE_NOTE))
+        cell.outputs = outputs
+        return cell, resources
+
+
+class WrapLongLines(FeedbackStep):
+    """Adds :data:`WRAP_CSS` to the page's inline styles (after nbconvert's
+    ``CSSHTMLHeaderPreprocessor``, whose list nbgrader's template writes into the page)."""
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: ResourcesDict):
+        resources.setdefault("inlining", {}).setdefault("css", []).append(WRAP_CSS)
+        return nb, resources
+
+
+# --- running nbgrader -------------------------------------------------------------------------
+
+@dataclass
+class Feedback:
+    """What :func:`generate` did: the pages written, the assignments skipped (nobody's
+    submission graded yet) and those nbgrader failed on (with its last lines)."""
+
+    pages: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.pages)
+
+
+def graded_assignments(root: Path) -> list[str]:
+    """The assignments with at least one autograded notebook under ``autograded/``."""
+    return [a for a in course.assignments(root) if any((root / AUTOGRADED).glob(f"*/{a}/*.ipynb"))]
+
+
+def nbgrader_options(db_url: str) -> tuple[str, ...]:
+    """The options that make ``nbgrader generate_feedback`` the course's feedback."""
+    listed = ",".join(f"'{name}'" for name in FEEDBACK_PREPROCESSORS)
+    # a list option given once per item: traitlets cannot read "['a', 'b']" for this one
+    return (f"--GenerateFeedback.preprocessors=[{listed}]", f"--HTMLExporter.template_name={TEMPLATE}",
+            f"--HTMLExporter.template_file={TEMPLATE_FILE}",
+            *(f"--HTMLExporter.extra_template_basedirs={path}" for path in TEMPLATE_DIRS),
+            f"--CourseDirectory.db_url={db_url}")
+
+
+def generate(root: Path, db_url: str | None = None) -> Feedback:
+    """Feedback under ``feedback/`` for every graded submission, from the gradebook at
+    ``db_url`` (default: the course's configured one). Never stops at an assignment nobody
+    submitted; an assignment nbgrader fails on is reported and the others still get theirs."""
     root = root.resolve()
-    for assignment in course.assignments(root):
-        done = course.run_nbgrader(root, "generate_feedback", assignment, "--force", FEEDBACK_PREPROCESSORS,
-                                   f"--CourseDirectory.db_url={db_url or default_db_url(root)}")
+    url = course.db_url(root, db_url)
+    result = Feedback()
+    graded = graded_assignments(root)
+    result.skipped = [a for a in course.assignments(root) if a not in graded]
+    for assignment in graded:
+        done = course.run_nbgrader(root, "generate_feedback", assignment, "--force", *nbgrader_options(url))
         if done.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_feedback {assignment} failed:\n{done.output[-2000:]}")
-    return sorted((root / "feedback").rglob("*.html"))
+            result.failed[assignment] = done.output[-2000:]
+    result.pages = sorted((root / "feedback").rglob("*.html"))
+    return result
 
 
 def export(root: Path, db_url: str | None = None) -> Path:
-    """``nbgrader export``: one row per student and assignment, autograded and manual scores."""
+    """``nbgrader export`` to ``reports/gradebook.csv``: one row per student and assignment,
+    autograded and manual scores. Its ``max_score`` is nbgrader's: every graded cell, written
+    answers included, so it is larger than the sum of ``max_score`` in ``grades.csv`` (which
+    lists the autograded test cells only)."""
     root = root.resolve()
     path = root / course.REPORTS / "gradebook.csv"
     path.parent.mkdir(exist_ok=True)
     done = course.run_nbgrader(root, "export", f"--CsvExportPlugin.to={path}",
-                               f"--CourseDirectory.db_url={db_url or default_db_url(root)}")
+                               f"--CourseDirectory.db_url={course.db_url(root, db_url)}")
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader export failed:\n{done.output[-2000:]}")
     return path

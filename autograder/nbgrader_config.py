@@ -43,3 +43,11 @@ c.SandboxedExecute.timeout = 120
 # A deleted test cell is put back from the source and graded, instead of staying
 # "needs manual grading".
 c.OverwriteCells.add_missing_cells = True
+
+# Late submissions: nbgrader compares each submission's timestamp.txt with the assignment's due date
+# in the gradebook (set it with `nbgrader db assignment add ASSIGNMENT --duedate="2026-12-07 17:00 UTC"`
+# or in formgrader's "Manage Assignments"). A notebook handed in late loses 10 % of its maximum score
+# (written answers included) per started day, at most 50 % (autograder/late.py).
+c.AssignLatePenalties.plugin_class = "autograder.late.PenaltyPerDay"
+c.PenaltyPerDay.fraction_per_day = 0.1
+c.PenaltyPerDay.max_fraction = 0.5
