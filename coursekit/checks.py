@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -32,7 +32,7 @@ def _cell_line(traceback: TracebackType | None) -> int | None:
     """The line of the last frame outside this package: the test cell's line that failed."""
     line = None
     while traceback is not None:
-        if not os.path.abspath(traceback.tb_frame.f_code.co_filename).startswith(_HERE):
+        if not os.path.abspath(traceback.tb_frame.f_code.co_filename).startswith(_HERE + os.sep):
             line = traceback.tb_lineno
         traceback = traceback.tb_next
     return line
@@ -45,7 +45,7 @@ def _plain_traceback(error: BaseException) -> list[str]:
     return [f"\x1b[1;31mTest failed{where}:\x1b[0m", *str(error).splitlines()]
 
 
-def fail(message: str, hint: str = "") -> None:
+def fail(message: str, hint: str = "") -> NoReturn:
     """Raise the ``AssertionError`` of a failed check: ``message``, then ``Hint: hint``.
 
     Jupyter shows it without a traceback into the course's helper code.

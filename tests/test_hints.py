@@ -316,7 +316,31 @@ def test_validate_shows_the_hint_and_says_when_only_written_answers_remain(tmp_p
     tests = [f for f in failed if "You did not provide a response." not in f["error"]]
     written = [f for f in failed if "You did not provide a response." in f["error"]]
     assert tests and written, failed
-    first = tests[0]["error"].strip().splitlines()
-    assert first[0].startswith("Test failed (line") and "fills the vacated pixels with 0" in tests[0]["error"]
+    shown = re.sub(r"<[^>]+>", "", tests[0]["error"])     # the dialog renders the colour as HTML
+    assert shown.strip().splitlines()[0].startswith("Test failed (line")
+    assert "fills the vacated pixels with 0" in shown
     assert "coursekit" not in tests[0]["error"]
     assert all("every autograded test passes" in f["source"] for f in written)
+
+
+def test_checks_choose_the_hint_by_what_the_function_returned():
+    import numpy as np
+
+    from coursekit.checks import call, check_array, check_float
+
+    mistakes = [(np.zeros(2), "all zeros: the ReLU came too early")]
+    with pytest.raises(AssertionError, match="the ReLU came too early"):
+        check_array(np.zeros(2), np.ones(2), what="f()", hint="general", mistakes=mistakes)
+    with pytest.raises(AssertionError, match="general"):
+        check_array(np.full(2, 3.0), np.ones(2), what="f()", hint="general", mistakes=mistakes)
+    with pytest.raises(AssertionError, match="the shape hint"):
+        check_array(np.ones(3), np.ones(2), what="f()", hint="general", shape_hint="the shape hint")
+    with pytest.raises(AssertionError, match="swapped"):
+        check_float(0.0, 5.0, what="g()", hint="general", mistakes=[(0.0, "swapped")])
+
+    def flips_in_place(kernel):
+        kernel[...] = kernel[::-1].copy()
+        return kernel.sum()
+
+    with pytest.raises(AssertionError, match="flips_in_place changed its input array"):
+        call(flips_in_place, np.array([1.0, 2.0]))
