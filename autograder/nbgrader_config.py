@@ -14,7 +14,12 @@ c.CourseDirectory.feedback_directory = "feedback"
 
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# A written answer's stub says what it is: nbgrader's Validate lists unanswered written answers
+# with their text, so a student whose tests all pass reads that only written answers remain.
+c.ClearSolutions.text_stub = (
+    "YOUR ANSWER HERE\n\n(A written answer, graded by your instructor. When Validate lists only cells "
+    "like this one, every autograded test passes: only your written answers remain.)"
+)
 
 # The longest cell of the course (the from-scratch loops on a photo) needs a few seconds.
 c.Execute.timeout = 120

@@ -6,6 +6,7 @@ graded and nothing here solves an exercise.
 """
 
 from coursekit.checks import (
+    call,
     check_array,
     check_float,
     check_new_array,
@@ -22,6 +23,7 @@ __all__ = [
     "DATA_DIR",
     "LiveFigure",
     "bright_pixel_image",
+    "call",
     "check_array",
     "check_float",
     "check_new_array",

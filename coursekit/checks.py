@@ -3,18 +3,64 @@
 Each check raises ``AssertionError`` with a message written for the student: what was
 expected, what came back, and a hint about the usual cause. A check that passes returns
 nothing, so a test cell that runs to the end without an error has passed.
+
+Hints are chosen by what the function *did*: a check may list known mistakes as
+``(what that mistake returns for this input, hint)`` pairs, and a wrong result that equals
+one of them gets that mistake's hint instead of the general one. Any implementation that
+makes the same mistake gets the same hint, however it is written.
+
+In Jupyter a failed check shows its message only, with the line of the test cell that
+failed, not a traceback through this module (IPython's ``_render_traceback_`` protocol).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import os
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, NoReturn
 
 import numpy as np
 
+#: Known mistakes of a check: (what the mistake returns for the check's input, its hint).
+Mistakes = Sequence[tuple[Any, str]]
 
-def _fail(message: str, hint: str) -> None:
-    raise AssertionError(f"{message}\nHint: {hint}" if hint else message)
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _cell_line(traceback: TracebackType | None) -> int | None:
+    """The line of the last frame outside this package: the test cell's line that failed."""
+    line = None
+    while traceback is not None:
+        if not os.path.abspath(traceback.tb_frame.f_code.co_filename).startswith(_HERE + os.sep):
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def _plain_traceback(error: BaseException) -> list[str]:
+    """What IPython shows for a failed check: a heading with the cell's line, then the message."""
+    line = _cell_line(error.__traceback__)
+    where = f" (line {line} of this cell)" if line is not None else ""
+    return [f"\x1b[1;31mTest failed{where}:\x1b[0m", *str(error).splitlines()]
+
+
+def fail(message: str, hint: str = "") -> NoReturn:
+    """Raise the ``AssertionError`` of a failed check: ``message``, then ``Hint: hint``.
+
+    Jupyter shows it without a traceback into the course's helper code.
+    """
+    error = AssertionError(f"{message}\nHint: {hint}" if hint else message)
+    error._render_traceback_ = lambda: _plain_traceback(error)  # type: ignore[attr-defined]
+    raise error
+
+
+_fail = fail
+
+
+def _matches(actual: np.ndarray, wrong: Any, rtol: float, atol: float) -> bool:
+    wrong = np.asarray(wrong)
+    return actual.shape == wrong.shape and bool(np.allclose(actual, wrong, rtol=rtol, atol=atol))
 
 
 def check_array(
@@ -23,6 +69,8 @@ def check_array(
     *,
     what: str,
     hint: str = "",
+    shape_hint: str = "",
+    mistakes: Mistakes = (),
     rtol: float = 1e-6,
     atol: float = 1e-6,
 ) -> None:
@@ -30,7 +78,9 @@ def check_array(
 
     ``what`` names the result in the message, e.g. ``"translate(image, 1, 0)"``. Any
     floating dtype is accepted (float32 as well as float64); values are compared with
-    the tolerances ``rtol``/``atol``.
+    the tolerances ``rtol``/``atol``. A wrong result equal to one of ``mistakes`` gets
+    that mistake's hint; otherwise a wrong shape gets ``shape_hint`` (or ``hint``) and
+    wrong values get ``hint``.
     """
     if not isinstance(actual, np.ndarray):
         _fail(f"{what} should return a NumPy array, but it returned {type(actual).__name__}.", hint)
@@ -42,28 +92,37 @@ def check_array(
             "overflow and results can be fractional.",
         )
     expected = np.asarray(expected)
+    if _matches(actual, expected, rtol, atol):
+        return
+    advice = next((h for wrong, h in mistakes if _matches(actual, wrong, rtol, atol)), None)
     if actual.shape != expected.shape:
-        _fail(f"{what} returned shape {actual.shape}, but the expected shape is {expected.shape}.", hint)
+        _fail(f"{what} returned shape {actual.shape}, but the expected shape is {expected.shape}.",
+              advice or shape_hint or hint)
     close = np.isclose(actual, expected, rtol=rtol, atol=atol)
-    if not close.all():
-        bad = np.argwhere(~close)
-        first = tuple(int(i) for i in bad[0])
-        _fail(
-            f"{what} has {len(bad)} wrong value(s) out of {expected.size}. The first is at "
-            f"index {first}: got {actual[first]!r}, expected {expected[first]!r}.",
-            hint,
-        )
+    bad = np.argwhere(~close)
+    first = tuple(int(i) for i in bad[0])
+    _fail(
+        f"{what} has {len(bad)} wrong value(s) out of {expected.size}. The first is at "
+        f"index {first}: got {float(actual[first])!r}, expected {float(expected[first])!r}.",
+        advice or hint,
+    )
 
 
-def check_float(actual: Any, expected: float, *, what: str, hint: str = "", rel: float = 1e-6) -> None:
-    """Check that ``actual`` is a float (Python or NumPy) close to ``expected``."""
+def check_float(
+    actual: Any, expected: float, *, what: str, hint: str = "", mistakes: Mistakes = (), rel: float = 1e-6
+) -> None:
+    """Check that ``actual`` is a float (Python or NumPy) close to ``expected``.
+
+    A wrong value close to one of ``mistakes`` gets that mistake's hint instead of ``hint``.
+    """
     if isinstance(actual, np.ndarray) or not isinstance(actual, (float, np.floating)):
         _fail(
             f"{what} should return a float, but it returned {type(actual).__name__} ({actual!r}).",
             "wrap the result in float(...).",
         )
     if not np.isclose(actual, expected, rtol=rel, atol=rel):
-        _fail(f"{what} returned {actual!r}, but the expected value is {expected!r}.", hint)
+        advice = next((h for wrong, h in mistakes if np.isclose(actual, wrong, rtol=rel, atol=rel)), hint)
+        _fail(f"{what} returned {float(actual)!r}, but the expected value is {float(expected)!r}.", advice)
 
 
 def check_raises(
@@ -111,3 +170,18 @@ def check_unmodified(before: np.ndarray, after: np.ndarray, *, what: str) -> Non
             "work on a copy (for example image.astype(float) makes one) instead of writing "
             "into the array you were given.",
         )
+
+
+def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, then a check that it left its array arguments unchanged.
+
+    Use it for the calls whose result a test compares: a function that changes its input
+    is told so first, before any expected value is computed from the (changed) input.
+    """
+    arrays = [a for a in (*args, *kwargs.values()) if isinstance(a, np.ndarray)]
+    before = [snapshot(a) for a in arrays]
+    result = function(*args, **kwargs)
+    name = getattr(function, "__name__", "the function")
+    for copy, array in zip(before, arrays):
+        check_unmodified(copy, array, what=name)
+    return result

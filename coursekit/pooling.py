@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from coursekit.checks import fail
 from coursekit.plotting import TITLE_FONTSIZE, VALUE_FONTSIZE
 
 
@@ -89,7 +90,7 @@ def check_position(actual: object, expected: tuple[int, int], *, what: str, hint
         message = (f"{what} should return a tuple of two Python ints such as (2, 3), but it returned "
                    f"{actual!r} ({type(actual).__name__}" + (f" of {', '.join(kinds)}" if kinds else "") + ").")
         advice = "return a tuple (int(row), int(col)); NumPy integers such as np.int64 are not Python ints."
-        raise AssertionError(f"{message}\nHint: {advice}")
+        fail(message, advice)
     if actual != tuple(expected):
         message = f"{what} returned {actual!r}, but the expected position is {tuple(expected)!r}."
-        raise AssertionError(f"{message}\nHint: {hint}" if hint else message)
+        fail(message, hint)

@@ -1,0 +1,346 @@
+"""The visible tests catch the common mistakes, and every hint names the actual fault.
+
+Each ``wrong_*`` implementation in ``tests/submissions/<function>/`` (and each second,
+independently written version of the same mistake in ``tests/submissions_v2/<function>/``)
+is replayed here, in this process, the way a student meets it: the released notebook's
+``grading-context`` cells, the reference solutions of the other functions, the implementation
+in place of its function's solution cell, then that function's test cells as the student's
+notebook has them (without the hidden tests), in order. The first cell that fails gives the
+message the student reads. If no visible cell fails, the instructor's test cells (with the
+hidden tests) give the message that grading reports.
+
+* the **visible catch rate** is the share of ``tests/submissions`` fixtures that fail a visible
+  test cell; it must be at least :data:`MINIMUM_CATCH_RATE`;
+* :data:`HINTS` says, for every mistake, what the message must say; a fixture without an entry
+  fails the test, so a new fixture needs its hint written down.
+
+Nothing here starts a kernel or nbgrader: the whole file runs in a few seconds.
+``tests/test_grading.py`` proves the same fixtures through the real grading path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import pytest
+
+from autograder import course, demo
+from conftest import ROOT, read, solution_cells
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+FIRST = ROOT / "tests" / "submissions"
+SECOND = ROOT / "tests" / "submissions_v2"
+MINIMUM_CATCH_RATE = 0.90
+
+
+@functools.cache
+def homes() -> dict[str, tuple[str, str]]:
+    """Each graded function -> (assignment, notebook) of the first notebook that defines it."""
+    found: dict[str, tuple[str, str]] = {}
+    for assignment in course.assignments(ROOT):
+        for path in course.source_notebooks(ROOT, assignment):
+            for name in solution_cells(read(path)):
+                found.setdefault(name, (assignment, path.stem))
+    return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a student sees for one implementation: the first failing cell and its message."""
+
+    cell: str | None          # grade_id of the first failing test cell, None if all pass
+    message: str
+    visible: bool             # True when a visible test cell failed
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, AssertionError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _run(source: str, namespace: dict) -> BaseException | None:
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102
+        except Exception as error:  # noqa: BLE001 - the student's failure is what we look at
+            return error
+        finally:
+            plt.close("all")
+    return None
+
+
+@functools.cache
+def _instructor_tests(assignment: str, notebook: str) -> dict[str, str]:
+    nb = read(ROOT / course.SOURCE / assignment / f"{notebook}.ipynb")
+    return {course.nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if course.is_autograded_test(c)}
+
+
+def replay(function: str, source: str) -> Outcome:
+    """Run ``source`` as the student's ``function`` in its home notebook (see the module doc)."""
+    assignment, notebook = homes()[function]
+    nb: nbformat.NotebookNode = demo.filled(ROOT, assignment, notebook, {function: source})
+    namespace: dict = {"__name__": "__main__"}
+    tests = []
+    for cell in nb.cells:
+        meta = course.nbgrader_meta(cell)
+        if cell.cell_type != "code":
+            continue
+        if "grading-context" in cell.metadata.get("tags", []) or meta.get("solution"):
+            error = _run(cell.source, namespace)
+            if error is not None and meta.get("grade_id") == function:
+                return Outcome(function, _message(error), True)
+            assert error is None or meta.get("grade_id") == function, f"{meta.get('grade_id')}: {error!r}"
+        elif course.is_autograded_test(cell) and meta["grade_id"].startswith(f"test_{function}_"):
+            tests.append((meta["grade_id"], cell.source))
+    assert tests, f"no test cells for {function}"
+    for grade_id, visible in tests:
+        error = _run(visible, dict(namespace))
+        if error is not None:
+            return Outcome(grade_id, _message(error), True)
+    hidden = _instructor_tests(assignment, notebook)
+    for grade_id, _ in tests:
+        error = _run(hidden[grade_id], dict(namespace))
+        if error is not None:
+            return Outcome(grade_id, _message(error), False)
+    return Outcome(None, "", False)
+
+
+def fixtures(folder: Path, prefix: str = "wrong_") -> list[Path]:
+    return sorted(p for p in folder.glob(f"*/{prefix}*.py") if p.parent.name in homes())
+
+
+def name(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@functools.cache
+def outcome(path: Path) -> Outcome:
+    return replay(path.parent.name, path.read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------------------
+# What the message must say for each mistake: <function>/<mistake> -> a regular expression
+# searched (case-insensitively) in the message the student reads. Both versions of a
+# mistake (tests/submissions and tests/submissions_v2) must match the same entry.
+# --------------------------------------------------------------------------------------
+HINTS: dict[str, str] = {
+    "avg_pool2d/ceil_mode": r"leftover .* dropped",
+    "avg_pool2d/divides_by_4": r"size \* size = 9, not by 4",
+    "avg_pool2d/max": r"MAXIMUM of each tile",
+    "avg_pool2d/no_size_check": r"smaller than a 2 x 2 window.*raise ValueError",
+    "avg_pool2d/reshape_order": r"\(rows, cols, size, size\)",
+    "avg_pool2d/stride_1": r"moves by its own size \(stride 2\)",
+    "avg_pool2d/uint8_sum": r"uint8 sums wrap around.*float",
+    "brightest_pixel/abs": r"largest of negative numbers",
+    "brightest_pixel/column_major": r"first one row by row",
+    "brightest_pixel/flat_index": r"should return a tuple of two Python ints",
+    "brightest_pixel/last_tie": r"first one row by row",
+    "brightest_pixel/no_ndim_check": r"image is 2-D.*raise ValueError",
+    "brightest_pixel/numpy_ints": r"not Python ints",
+    "brightest_pixel/returns_list": r"should return a tuple",
+    "brightest_pixel/swapped": r"row first",
+    "convolve2d/flips_columns_only": r"Flip BOTH axes",
+    "convolve2d/flips_kernel_in_place": r"convolve2d changed its input array",
+    "convolve2d/flips_rows_only": r"not flipped left to right",
+    "convolve2d/ignores_padding": r"pass padding on",
+    "convolve2d/negates": r"negating the result is not flipping",
+    "convolve2d/no_flip": r"this is correlate2d's result",
+    "convolve2d/rot90": r"rotating by 90 degrees is not flipping",
+    "convolve2d/transpose": r"transposing .* is not flipping",
+    "correlate2d/clips_to_uint8_range": r"stopped at 255",
+    "correlate2d/flipped_kernel": r"you flipped the kernel: that is convolution",
+    "correlate2d/keeps_integer_dtype": r"should be floating point",
+    "correlate2d/modifies_input": r"correlate2d changed its input array",
+    "correlate2d/no_even_check": r"need odd kernel sizes",
+    "correlate2d/no_size_check": r"kernel taller or wider than the image",
+    "correlate2d/off_by_one_shape": r"\(H - kh \+ 1, W - kw \+ 1\)",
+    "correlate2d/opencv_default": r"stopped at 255.*CV_64F",
+    "correlate2d/reflect_padding": r"ZEROS",
+    "correlate2d/relu_inside": r"keep the negative values \(no ReLU",
+    "correlate2d/seed_full_size_zero_border": r"smaller than the image \(no border\)",
+    "correlate2d/square_kernel_only": r"height and width separately",
+    "correlate2d/wrap_is_zero": r"pads circularly",
+    "cosine_similarity/absolute": r"do not take the absolute value",
+    "cosine_similarity/dot_product": r"divide it by both norms",
+    "cosine_similarity/nan_for_zero_norm": r"return 0\.0, not nan",
+    "cosine_similarity/no_clip": r"clip the result",
+    "cosine_similarity/pearson": r"subtracted the means.*Pearson",
+    "cosine_similarity/size_check_only": r"compare a\.shape with b\.shape",
+    "cosine_similarity/squared_norms": r"squared norms",
+    "cosine_similarity/uint8_overflow": r"uint8 products wrap around",
+    "cosine_similarity/warns_for_zero_norm": r"divided by zero.*return 0\.0",
+    "equivariance_error/accepts_float_shifts": r"should raise TypeError.*whole numbers",
+    "equivariance_error/l2_norm": r"Euclidean norm",
+    "equivariance_error/mean": r"MEAN absolute difference",
+    "equivariance_error/no_abs": r"SIGNED difference",
+    "equivariance_error/no_shape_check": r"compare the shape of f's result",
+    "equivariance_error/output_not_shifted": r"shift f's output too",
+    "equivariance_error/output_shifted_back": r"shifted the opposite way",
+    "equivariance_error/sum": r"SUM of the absolute differences",
+    "equivariance_error/swapped_axes": r"dy and dx are swapped",
+    "equivariance_error/zero_fill_shift": r"filled the vacated pixels with 0: shift circularly",
+    "feature_pipeline/abs_instead_of_relu": r"abs\(\) instead of the ReLU",
+    "feature_pipeline/average_pooling": r"MEAN of the last tile",
+    "feature_pipeline/ceil_mode": r"leftover column .* must be dropped",
+    "feature_pipeline/convolution": r"kernel was flipped",
+    "feature_pipeline/modifies_input": r"feature_pipeline changed its input array",
+    "feature_pipeline/no_relu": r"the ReLU is missing",
+    "feature_pipeline/one_round_short": r"pool exactly pool_iterations times",
+    "feature_pipeline/one_round_too_many": r"pool_iterations=0 means no pooling",
+    "feature_pipeline/pools_the_image_first": r"pooled the photo and filtered afterwards",
+    "feature_pipeline/same_padding": r'"valid" padding: a 6 x 8 image',
+    "image_distance/l1": r"absolute differences \(L1\)",
+    "image_distance/modifies_input": r"image_distance changed its input array",
+    "image_distance/returns_array": r"should return a float",
+    "image_distance/root_mean_square": r"root MEAN square",
+    "image_distance/size_check": r"compare the shapes \(not just the sizes\)",
+    "image_distance/squared": r"squared distance: take the square root",
+    "image_distance/uint8_overflow": r"uint8 arithmetic wraps around.*float BEFORE subtracting",
+    "max_pool2d/average": r"MEAN of each tile",
+    "max_pool2d/ceil_mode": r"no partial tiles",
+    "max_pool2d/keeps_dtype": r"should be floating point",
+    "max_pool2d/min_pooling": r"MINIMUM of each tile",
+    "max_pool2d/modifies_input": r"max_pool2d changed its input array",
+    "max_pool2d/no_crop": r"cannot reshape",
+    "max_pool2d/no_size_check": r"smaller than a 2 x 2 window",
+    "max_pool2d/only_size_2": r"use the size argument",
+    "max_pool2d/reshape_order": r"\(rows, cols, size, size\)",
+    "max_pool2d/stride_1": r"moves by its own size \(stride 2\)",
+    "max_pool2d/transposed": r"transposed",
+    "max_pool2d/zero_start": r"running maximum at 0",
+    "relu/abs": r"not abs\(\)",
+    "relu/clips_to_uint8_range": r"no upper limit",
+    "relu/keeps_dtype": r"should be floating point",
+    "relu/leaky": r"negative values become 0",
+    "relu/minimum": r"negative values become 0",
+    "relu/modifies_input": r"relu changed its input array",
+    "repeated_max_pool/average": r"level 1 is max_pool2d\(level 0\)",
+    "repeated_max_pool/ignores_size": r"pass size on",
+    "repeated_max_pool/input_not_copied": r"floating point",
+    "repeated_max_pool/missing_input": r"the input first",
+    "repeated_max_pool/negative_iterations": r"negative number of iterations",
+    "repeated_max_pool/one_too_many": r"one pooled level per iteration",
+    "repeated_max_pool/pools_original": r"pools level 1 .* not the original image",
+    "repeated_max_pool/returns_tuple": r"should return a list",
+    "repeated_max_pool/stops_early": r"let that error through",
+    "translate/accepts_float_shifts": r"should raise TypeError.*whole numbers",
+    "translate/always_wrap": r"wrapped around.*fills the vacated pixels with 0",
+    "translate/direction": r"moved up and left",
+    "translate/ignores_mode": r'mode="wrap" was ignored',
+    "translate/keeps_dtype": r"should be floating point",
+    "translate/large_shifts": r"np\.roll.*larger than the image",
+    "translate/modifies_input": r"translate changed its input array",
+    "translate/off_by_one": r"off-by-one",
+    "translate/swapped_axes": r"dy and dx are swapped",
+    "translate/view_for_zero_shift": r"shares memory with its input",
+}
+
+
+def test_visible_catch_rate():
+    """The share of wrong implementations that a visible test cell catches before hand-in."""
+    wrong = fixtures(FIRST)
+    missed = [name(p) for p in wrong if not outcome(p).visible]
+    rate = 1 - len(missed) / len(wrong)
+    print(f"visible catch rate: {len(wrong) - len(missed)} of {len(wrong)} = {rate:.1%}; missed: {missed}")
+    assert rate >= MINIMUM_CATCH_RATE, f"visible catch rate {rate:.1%}; missed by the visible tests: {missed}"
+
+
+@pytest.mark.parametrize("path", fixtures(FIRST) + fixtures(SECOND), ids=name)
+def test_hint_names_the_mistake(path):
+    result = outcome(path)
+    assert result.cell is not None, f"{name(path)} passes every test"
+    key = f"{path.parent.name}/{path.stem.removeprefix('wrong_')}"
+    assert key in HINTS, f"no expected hint written for {key}; the message is:\n{result.message}"
+    assert re.search(HINTS[key], result.message, re.IGNORECASE | re.DOTALL), (
+        f"{name(path)}: the student reads (cell {result.cell}):\n{result.message}\n"
+        f"but the hint for this mistake should match {HINTS[key]!r}")
+
+
+@pytest.mark.parametrize("path", fixtures(FIRST, "ok_") + fixtures(SECOND, "ok_"), ids=name)
+def test_correct_alternatives_pass_every_test(path):
+    result = outcome(path)
+    assert result.cell is None, f"{name(path)} fails {result.cell}:\n{result.message}"
+
+
+def test_every_second_version_has_a_first():
+    for path in fixtures(SECOND):
+        assert (FIRST / path.parent.name / path.name).exists(), f"{name(path)} has no first version"
+
+
+def test_a_failed_check_shows_its_message_without_a_traceback_in_a_kernel():
+    """In a real kernel a failed check shows the line of the cell and the message, nothing of coursekit."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        client.execute_interactive("import numpy as np\nfrom coursekit import check_array", timeout=60)
+        outputs = []
+        client.execute_interactive(
+            "x = np.zeros(2)\ncheck_array(x, np.ones(2), what='f(x)', hint='look at the sign')",
+            output_hook=outputs.append, timeout=60)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    (error,) = [m["content"] for m in outputs if m["msg_type"] == "error"]
+    shown = "\n".join(error["traceback"])
+    assert re.sub(r"\x1b\[[0-9;]*m", "", error["traceback"][0]) == "Test failed (line 2 of this cell):"
+    assert "f(x) has 2 wrong value(s)" in shown and "Hint: look at the sign" in shown
+    assert "coursekit" not in shown and "checks.py" not in shown and "Traceback" not in shown
+
+
+def test_validate_shows_the_hint_and_says_when_only_written_answers_remain(tmp_path):
+    """nbgrader's Validator (what the Validate button runs): a failing test shows the plain message
+    first; unanswered written answers say that they are all that is left."""
+    from nbgrader.validator import Validator
+
+    from autograder import notebooks
+
+    wrong = (FIRST / "translate" / "wrong_always_wrap.py").read_text(encoding="utf-8")
+    path = tmp_path / "01_translation.ipynb"
+    path.write_text(notebooks.dumps(demo.filled(ROOT, "01_translation", "01_translation", {"translate": wrong})))
+    validator = Validator()
+    validator.config.Execute.timeout = 300
+    failed = validator.validate(str(path))["failed"]
+    tests = [f for f in failed if "You did not provide a response." not in f["error"]]
+    written = [f for f in failed if "You did not provide a response." in f["error"]]
+    assert tests and written, failed
+    shown = re.sub(r"<[^>]+>", "", tests[0]["error"])     # the dialog renders the colour as HTML
+    assert shown.strip().splitlines()[0].startswith("Test failed (line")
+    assert "fills the vacated pixels with 0" in shown
+    assert "coursekit" not in tests[0]["error"]
+    assert all("every autograded test passes" in f["source"] for f in written)
+
+
+def test_checks_choose_the_hint_by_what_the_function_returned():
+    import numpy as np
+
+    from coursekit.checks import call, check_array, check_float
+
+    mistakes = [(np.zeros(2), "all zeros: the ReLU came too early")]
+    with pytest.raises(AssertionError, match="the ReLU came too early"):
+        check_array(np.zeros(2), np.ones(2), what="f()", hint="general", mistakes=mistakes)
+    with pytest.raises(AssertionError, match="general"):
+        check_array(np.full(2, 3.0), np.ones(2), what="f()", hint="general", mistakes=mistakes)
+    with pytest.raises(AssertionError, match="the shape hint"):
+        check_array(np.ones(3), np.ones(2), what="f()", hint="general", shape_hint="the shape hint")
+    with pytest.raises(AssertionError, match="swapped"):
+        check_float(0.0, 5.0, what="g()", hint="general", mistakes=[(0.0, "swapped")])
+
+    def flips_in_place(kernel):
+        kernel[...] = kernel[::-1].copy()
+        return kernel.sum()
+
+    with pytest.raises(AssertionError, match="flips_in_place changed its input array"):
+        call(flips_in_place, np.array([1.0, 2.0]))
