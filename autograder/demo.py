@@ -9,7 +9,7 @@ again after the notebooks change; a test checks they are in sync):
 * ``ada`` solves everything: full marks.
 * ``ben`` hands in the untouched notebooks: zero.
 * ``cy`` makes one classic mistake per notebook: swapped axes, a flipped kernel, average
-  instead of max, no conversion to float.
+  instead of max, no conversion to float, an output size rounded up.
 * ``dee`` hands in broken files: invalid JSON, a renamed notebook, a copied solution cell
   next to a cell that never ends, a cell that kills the kernel and deleted test cells.
 * ``eve`` is hostile: reads what it should not, patches NumPy and the course's checks,
@@ -85,6 +85,17 @@ CY_MISTAKES = {
         raise ValueError("image smaller than the window")
     rows, cols = image.shape[0] // size, image.shape[1] // size
     return image[:rows * size, :cols * size].reshape(rows, size, cols, size).mean(axis=(1, 3))''',
+    "conv_output_size": '''import math
+
+
+def conv_output_size(size, kernel, padding=0, stride=1):
+    # rounds up: counts a last window that sticks out past the image
+    for value in (size, kernel, padding, stride):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError("integers only")
+    if size < 1 or kernel < 1 or padding < 0 or stride < 1 or kernel > size + 2 * padding:
+        raise ValueError("invalid sizes")
+    return math.ceil((size + 2 * padding - kernel) / stride) + 1''',
     "cosine_similarity": '''def cosine_similarity(a, b):
     # no conversion to float: uint8 products wrap around
     a, b = np.asarray(a), np.asarray(b)

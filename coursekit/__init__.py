@@ -16,12 +16,14 @@ from coursekit.checks import (
 )
 from coursekit.data import DATA_DIR, load_photo, photo_names
 from coursekit.images import bright_pixel_image, random_image
+from coursekit.nets import Network, conv_net, locally_connected2d, train
 from coursekit.plotting import image_figure, show_images
 from coursekit.widgets import LiveFigure, figure_png
 
 __all__ = [
     "DATA_DIR",
     "LiveFigure",
+    "Network",
     "bright_pixel_image",
     "call",
     "check_array",
@@ -29,11 +31,14 @@ __all__ = [
     "check_new_array",
     "check_raises",
     "check_unmodified",
+    "conv_net",
     "figure_png",
     "image_figure",
     "load_photo",
+    "locally_connected2d",
     "photo_names",
     "random_image",
     "show_images",
     "snapshot",
+    "train",
 ]

@@ -1,0 +1,15 @@
+def consistency(predict, images, dy, dx):
+    # a plain loop and np.roll
+    if isinstance(dy, bool) or isinstance(dx, bool) or not isinstance(dy, (int, np.integer)) \
+            or not isinstance(dx, (int, np.integer)):
+        raise TypeError("shifts must be integers")
+    if len(images) == 0:
+        raise ValueError("no images")
+    kept = 0
+    for image in images:
+        image = np.array(image, dtype=float)
+        if image.ndim != 2:
+            raise ValueError("images must be 2-D")
+        if predict(image) == predict(np.roll(image, (dy, dx), axis=(0, 1))):
+            kept += 1
+    return kept / len(images)

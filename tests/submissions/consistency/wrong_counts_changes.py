@@ -1,0 +1,10 @@
+def consistency(predict, images, dy, dx):
+    # counts the images whose label CHANGES
+    if isinstance(dy, bool) or isinstance(dx, bool) or not isinstance(dy, (int, np.integer)) \
+            or not isinstance(dx, (int, np.integer)):
+        raise TypeError("shifts must be integers")
+    if len(images) == 0:
+        raise ValueError("no images")
+    changed = sum(predict(np.asarray(i, dtype=float)) != predict(np.roll(np.asarray(i, dtype=float), (dy, dx), axis=(0, 1)))
+                  for i in images)
+    return changed / len(images)
