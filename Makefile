@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab lab-instructor test release clean-notebooks autograde demo-grade feedback export bench doctor fresh-check clean
+.PHONY: help lab lab-instructor test test-every-fixture release clean-notebooks autograde demo-grade feedback export bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -53,6 +53,9 @@ lab-instructor: $(GRADER_STAMP)  ## JupyterLab with nbgrader's instructor panels
 # one BLAS thread per process: the tests run two notebooks at a time on two cores
 test: $(DEV_STAMP)  ## run the whole test suite
 	OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+test-every-fixture: $(DEV_STAMP)  ## grade every fixture of tests/submissions/ through the real grader (slow)
+	AUTOGRADER_GRADE_EVERY_FIXTURE=1 OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -n 2 tests/test_grading.py $(PYTEST_ARGS)
 
 release: $(GRADER_STAMP)  ## regenerate the student notebooks (notebooks/) from solutions/
 	$(PY) -m autograder release

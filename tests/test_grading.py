@@ -15,6 +15,12 @@ does it for every fixture.
 
 Each scratch course holds only the assignment it grades, so nbgrader registers one assignment.
 
+By default the real path grades that sample only (plus the broken submissions): every
+fixture is proven against the same test cells, hidden tests included, in-process by
+``tests/test_hints.py`` (wrong ones fail a cell, correct alternatives pass every cell), and the
+sample shows that the real grader agrees. ``make test-every-fixture`` (environment variable
+``AUTOGRADER_GRADE_EVERY_FIXTURE=1``) grades every fixture through the real path as well.
+
 Run one assignment's class: ``pytest tests/test_grading.py -k 02_equivariance``.
 """
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 import csv
 import functools
 import itertools
+import os
 import shutil
 import subprocess
 import sys
@@ -35,6 +42,8 @@ from autograder import cellplan, course
 from conftest import ROOT, copy_course, read, solution_cells, submission
 
 SUBMISSIONS = ROOT / "tests" / "submissions"
+#: Grade every fixture through the real path, not only the sample (see the module's docstring).
+EVERY_FIXTURE = os.environ.get("AUTOGRADER_GRADE_EVERY_FIXTURE") == "1"
 
 
 def home_assignments() -> dict[str, tuple[str, Path]]:
@@ -76,11 +85,11 @@ def class_for_unordered(assignment: str) -> dict[str, tuple[str, str | None]]:
 
 @functools.cache
 def class_for(assignment: str) -> dict[str, tuple[str, str | None]]:
-    """student id -> (kind, function) for one assignment's scratch class, the equivalence
-    sample first (so that it is graded in group 0)."""
+    """student id -> (kind, function) for one assignment's scratch class: the equivalence
+    sample first (so that it is graded in group 0), then, with ``EVERY_FIXTURE``, the rest."""
     students = class_for_unordered(assignment)
-    order = sample(assignment) + [s for s in students if s not in sample(assignment)]
-    return {s: students[s] for s in order}
+    rest = [s for s in students if s not in sample(assignment)] if EVERY_FIXTURE else []
+    return {s: students[s] for s in sample(assignment) + rest}
 
 
 #: Students per scratch class at most: a large class is split (in groups of nearly equal size)
