@@ -28,7 +28,7 @@ import nbgrader
 from nbgrader.api import Gradebook, MissingEntry
 from traitlets import Bool
 
-from autograder import course
+from autograder import cellplan, course
 
 #: The feedback steps, in order (see the module's docstring).
 FEEDBACK_PREPROCESSORS = (
@@ -157,6 +157,11 @@ class NoteUndrawnOutputs(FeedbackStep):
     def preprocess_cell(self, cell: nbformat.NotebookNode, resources: ResourcesDict, index: int):
         if cell.cell_type != "code":
             return cell, resources
+        if DISPLAY_TAG in cell.get("metadata", {}).get("tags", []) and all(
+                o.get("output_type") == "stream" and cellplan.SKIP_NOTE in str(o.get("text", ""))
+                for o in cell.get("outputs", [])):
+            cell.outputs = [_note(SKIPPED_NOTE)]   # grading skipped it (or it has no output at all)
+            return cell, resources
         outputs, noted = [], False
         for output in cell.get("outputs", []):
             data = output.get("data", {})
@@ -172,9 +177,7 @@ class NoteUndrawnOutputs(FeedbackStep):
                     continue
             outputs.append(output)
         drawn = any(k in o.get("data", {}) for o in outputs for k in _IMAGES)
-        if not cell.get("outputs") and DISPLAY_TAG in cell.get("metadata", {}).get("tags", []):
-            outputs.append(_note(SKIPPED_NOTE))
-        elif not noted and not drawn and draws_figure(cell.source):
+        if not noted and not drawn and draws_figure(cell.source):
             outputs.append(_note(FIGURE_NOTE))
         cell.outputs = outputs
         return cell, resources

@@ -377,7 +377,10 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def _write_autograded(target: Path, result: Result) -> None:
     """``autograded/<student>/<assignment>/``: the autograded notebooks and the timestamp,
-    replacing whatever an earlier grading left there."""
+    replacing whatever an earlier grading left there (nothing at all when nothing was graded)."""
+    if not result.notebooks:
+        shutil.rmtree(target, ignore_errors=True)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{result.assignment}-", dir=target.parent))
     for name, text in result.notebooks.items():

