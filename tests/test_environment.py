@@ -4,9 +4,11 @@ top for instructors and maintainers."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 
@@ -91,3 +93,16 @@ def test_make_test_installs_every_layer(tmp_path):
     commands = make_dry_run("test", tmp_path)
     for requirements in REQUIREMENTS:
         assert f"-r {requirements}" in commands
+
+
+@pytest.mark.xdist_group("grouping-check")
+def test_grouped_tests_share_one_worker(request: pytest.FixtureRequest):
+    """The slow modules grade their class once in a module fixture and mark their tests with
+    ``xdist_group`` so that one worker runs them all (``--dist loadgroup``). A pytest and
+    pytest-xdist pair that ignores the mark (pytest 9.2 with xdist 3.8) grades every class
+    once per worker: twice the time, and two worker fleets sharing one Redis queue."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("not running under pytest-xdist")
+    assert request.node.nodeid.endswith("@grouping-check"), (
+        f"--dist loadgroup did not group this test (node id {request.node.nodeid!r}): "
+        "check the pytest and pytest-xdist pins in requirements-dev.txt")
