@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbgrader import __version__ as nbgrader_version
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
@@ -151,23 +153,51 @@ def _private_course(root: Path, into: Path) -> None:
         f"load_subconfig('nbgrader_config.py', path={str(root)!r})  # noqa: F821\n", encoding="utf-8")
 
 
+def _cache_dir() -> Path | None:
+    """Where template gradebooks are kept between runs: ``$AUTOGRADER_CACHE``, else
+    ``$XDG_CACHE_HOME/autograder``, else ``~/.cache/autograder`` (None if it cannot be made)."""
+    base = os.environ.get("AUTOGRADER_CACHE") or str(
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "autograder")
+    folder = Path(base) / "gradebooks"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        probe = tempfile.NamedTemporaryFile(dir=folder)
+        probe.close()
+    except OSError:
+        return None
+    return folder
+
+
 def _template_gradebook(root: Path, assignment: str) -> Path:
-    """A sqlite gradebook holding only ``assignment`` (its notebooks and cells), made once per
-    process and source version, copied for every job."""
+    """A sqlite gradebook holding only ``assignment`` (its notebooks and cells), copied for
+    every job. It depends only on the configuration, the assignment's source and nbgrader's
+    version, so it is made once per machine and source version (``nbgrader generate_assignment``,
+    about 5 s) and kept in :func:`_cache_dir` (in a temporary folder if there is none)."""
     global _templates_dir
-    key = (str(root), assignment, _source_digest(root, assignment))
+    digest = hashlib.sha256(f"{nbgrader_version}\0{_source_digest(root, assignment)}".encode()).hexdigest()[:32]
+    key = (str(root), assignment, digest)
     with _templates_lock:
-        if key not in _templates:
-            if _templates_dir is None:
-                _templates_dir = tempfile.TemporaryDirectory(prefix="autograder-gradebooks-")
+        if key in _templates and _templates[key].is_file():
+            return _templates[key]
+        if _templates_dir is None:
+            _templates_dir = tempfile.TemporaryDirectory(prefix="autograder-gradebooks-")
+        cache = _cache_dir()
+        cached = cache / f"{assignment}-{digest}.db" if cache else None
+        if cached is None or not cached.is_file():
             folder = Path(tempfile.mkdtemp(dir=_templates_dir.name))
             _private_course(root, folder)
             path = folder / "gradebook.db"
             release.generate(folder, assignment, folder / "release", database=True,
                              options=(f"--CourseDirectory.db_url=sqlite:///{path}",
                                       f"--CourseDirectory.root={folder}"))
-            _templates[key] = path
-        return _templates[key]
+            if cached is None:
+                _templates[key] = path
+                return path
+            partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
+            shutil.copyfile(path, partial)
+            os.replace(partial, cached)   # atomic: a concurrent run sees all of it or nothing
+        _templates[key] = cached
+        return cached
 
 
 def _last_lines(text: str, n: int = 5) -> str:
