@@ -218,7 +218,8 @@ def build(root: Path) -> dict[str, str]:
             elif assignment == "02_equivariance":
                 files[f"dee/{assignment}/{name}_final.ipynb"] = notebooks.dumps(filled(root, assignment, name, {}))
             elif assignment == "03_invariance":
-                nb = filled(root, assignment, name, {}, {first: "while True:\n    pass"})
+                # waits, not spins: stopped at the cell time limit all the same, without burning a core
+                nb = filled(root, assignment, name, {}, {first: "import time\nwhile True:\n    time.sleep(1)"})
                 copy = next(c for c in nb.cells if course.nbgrader_meta(c).get("grade_id") == first)
                 nb.cells.insert(nb.cells.index(copy) + 1, nbformat.v4.new_code_cell(copy.source, id="copied-cell",
                                                                                   metadata=dict(copy.metadata)))
