@@ -8,10 +8,11 @@ implementations must lose points on their function's test cells; ``ok_*`` altern
 must keep full marks. Broken submissions in the same class must not disturb the rest.
 
 Grading skips the display-only cells it does not need (autograder/cellplan.py). The
-equivalence test grades a sample (the reference, the stub, one wrong implementation of every
-function and one correct alternative per assignment) again with every cell executed and
-requires the same score on every test cell; ``bench/bench_equivalence.py`` (``make bench``)
-does it for every fixture.
+equivalence test grades a sample (the reference, the stub, one student with a wrong
+implementation of every function at once, one correct alternative, and the correct
+alternatives that reuse a display cell's variables) again with every cell executed and requires
+the same score on every test cell; ``bench/bench_equivalence.py`` (``make bench``) does it for
+every fixture.
 
 Each scratch course holds only the assignment it grades, so nbgrader registers one assignment.
 
@@ -60,23 +61,42 @@ def implementations(function: str) -> list[Path]:
     return sorted((SUBMISSIONS / function).glob("*.py"))
 
 
+#: The student who hands in the first wrong implementation of EVERY function of the assignment.
+ALL_WRONG = "every_function_wrong"
+
+
+def first_wrong(assignment: str) -> dict[str, str]:
+    """function -> the student id of its first wrong implementation, for the assignment's functions."""
+    kinds = class_for_unordered(assignment)
+    return {function: next(s for s in kinds if kinds[s] == ("wrong", function))
+            for function in sorted({f for _, f in kinds.values() if f})}
+
+
 def sample(assignment: str) -> list[str]:
-    """The students graded again with every cell executed: the reference, the stub, the first
-    wrong implementation of every function and the first correct alternative of the assignment."""
+    """The students the real grader grades by default: the reference, the stub, the first wrong
+    implementation of every function, one student with all of those at once, the first correct
+    alternative of the assignment, and the correct alternatives that read a display cell's
+    variables."""
     kinds = class_for_unordered(assignment)
     students = list(kinds)
-    chosen = ["reference", "stub"]
-    for function in sorted({f for _, f in kinds.values() if f}):
-        chosen.append(next(s for s in students if kinds[s] == ("wrong", function)))
+    chosen = ["reference", "stub", *first_wrong(assignment).values(), ALL_WRONG]
     chosen.append(next(s for s in students if kinds[s][0] == "ok"))
-    # correct alternatives that read a display cell's variables: only the real grader proves them
     chosen += [s for s in students if "__ok_reuses_demo_variable" in s and s not in chosen]
     return chosen
 
 
+def every_cell_sample(assignment: str) -> list[str]:
+    """The students graded again with every cell executed (about 2.5 times the cost of the fast
+    path): the reference, the stub, the student with every function wrong (every function's wrong
+    code runs, display cells included), the first correct alternative, and those that read a
+    display cell's variables."""
+    return [s for s in sample(assignment) if s not in first_wrong(assignment).values()]
+
+
 @functools.cache
 def class_for_unordered(assignment: str) -> dict[str, tuple[str, str | None]]:
-    students: dict[str, tuple[str, str | None]] = {"reference": ("reference", None), "stub": ("stub", None)}
+    students: dict[str, tuple[str, str | None]] = {"reference": ("reference", None), "stub": ("stub", None),
+                                                   ALL_WRONG: ("all_wrong", None)}
     for function, (home, _) in sorted(home_assignments().items()):
         if home == assignment:
             for path in implementations(function):
@@ -117,6 +137,12 @@ def course_of(assignment: str, target: Path) -> Path:
     return root
 
 
+def fixture_code(student: str) -> str:
+    """The code of the fixture a student id ``<function>__<fixture>`` hands in."""
+    function, fixture = student.split("__", 1)
+    return (SUBMISSIONS / function / f"{fixture}.py").read_text()
+
+
 def write_submissions(root: Path, assignment: str, students: list[str]) -> None:
     (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
     kinds = class_for(assignment)
@@ -124,7 +150,9 @@ def write_submissions(root: Path, assignment: str, students: list[str]) -> None:
         kind, function = kinds[student]
         replace = None if kind == "stub" else {}
         if function is not None:
-            replace = {function: (SUBMISSIONS / function / f"{student.split('__', 1)[1]}.py").read_text()}
+            replace = {function: fixture_code(student)}
+        elif kind == "all_wrong":
+            replace = {f: fixture_code(wrong) for f, wrong in first_wrong(assignment).items()}
         folder = root / course.SUBMITTED / student / assignment
         folder.mkdir(parents=True)
         (folder / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
@@ -180,6 +208,11 @@ def test_submission_scores_as_expected(assignment, group, student, kind, functio
         assert all(s == m for s, m in cells.values()), f"the solution loses points: {cells}"
     elif kind == "stub":
         assert all(s == 0 for s, _ in cells.values()), f"the empty stub scores points: {cells}"
+    elif kind == "all_wrong":
+        for wrong_function in first_wrong(assignment):
+            own = {c: v for c, v in cells.items() if c.startswith(f"test_{wrong_function}_")}
+            assert own and sum(s for s, _ in own.values()) < sum(m for _, m in own.values()), \
+                f"{wrong_function} is wrong but keeps full marks: {own}"
     else:
         own = {c: v for c, v in cells.items() if c.startswith(f"test_{function}_")}
         assert own, f"no test cells for {function}"
@@ -212,10 +245,10 @@ def test_skipping_display_cells_changes_no_score(assignment, workdir):
     root = course_of(assignment, Path(workdir) / f"{assignment}-every-cell")
     config = root / "autograder" / "nbgrader_config.py"
     config.write_text(config.read_text() + "\nc.SandboxedExecute.skip_display_cells = False\n")
-    write_submissions(root, assignment, sample(assignment))
+    write_submissions(root, assignment, every_cell_sample(assignment))
     full = grade_course(root, assignment)
-    assert sorted(full) == sorted(sample(assignment))
-    for student in sample(assignment):
+    assert sorted(full) == sorted(every_cell_sample(assignment))
+    for student in every_cell_sample(assignment):
         assert full[student] == fast[student], f"{student}: every cell {full[student]} vs fast path {fast[student]}"
     note = cellplan.SKIP_NOTE
     every_cell = root / "autograded" / "reference" / assignment
