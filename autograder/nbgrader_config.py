@@ -12,6 +12,21 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 
+# nbgrader's exchange (release_assignment, fetch, submit, collect): a JupyterHub's shared folder
+# when the machine has one; otherwise a private folder of this user, so that formgrader and the
+# Assignments panel work on a single machine instead of logging "Unwritable directory" (see the
+# README, "The exchange folder"). Set c.Exchange.root in your own config to choose another.
+import os as _os  # noqa: E402
+
+if not _os.path.isdir("/usr/local/share/nbgrader/exchange"):
+    _private = _os.path.join(_os.environ.get("XDG_DATA_HOME") or _os.path.expanduser("~/.local/share"),
+                             "nbgrader", "exchange")
+    try:
+        _os.makedirs(_private, exist_ok=True)
+        c.Exchange.root = _private
+    except OSError:   # a read-only home: keep nbgrader's default and its warning
+        pass
+
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 # A written answer's stub says what it is: nbgrader's Validate lists unanswered written answers

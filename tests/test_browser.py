@@ -174,6 +174,24 @@ def directory_listing(page) -> list[str]:
     return items.all_inner_texts()
 
 
+def open_folder(page, name: str) -> None:
+    """Double-click a folder of the file browser, as a person does, until the browser is in it
+    (the listing re-renders while it refreshes: a double-click on a row being replaced is lost)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            page.locator(".jp-FileBrowser .jp-DirListing-item", has_text=name).first.dblclick(timeout=10_000)
+            page.wait_for_function(
+                "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-BreadCrumbs-item')]"
+                ".some(e => e.innerText.trim() === name)", arg=name, timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+
+
 def open_notebook(page, lab, relative: str):
     """Open a notebook (in a fresh workspace) and return the locator of its panel."""
     page.goto(f"{lab['base']}/lab/workspaces/{secrets.token_hex(4)}/tree/{relative}?reset&token={lab['token']}")
@@ -223,16 +241,17 @@ def test_student_lab_opens_the_first_notebook_and_shows_the_whole_course(page, l
     )
     assert "/lab/tree/notebooks/01_translation/01_translation.ipynb" in page.url
     # from the course root, every notebook is reachable through the file browser
+    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")   # its sidebar tab
     page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click()
     page.wait_for_function("() => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
                            ".some(e => e.innerText.trim() === 'notebooks')", timeout=30_000)
-    page.locator(".jp-FileBrowser .jp-DirListing-item", has_text="notebooks").first.dblclick()
+    open_folder(page, "notebooks")
     assignments = course.assignments(ROOT)
     page.wait_for_function("(names) => { const shown = [...document.querySelectorAll("
                            "'.jp-FileBrowser .jp-DirListing-itemName')].map(e => e.innerText.trim());"
                            " return names.every(n => shown.includes(n)); }", arg=assignments, timeout=30_000)
     for assignment in assignments:
-        page.locator(".jp-FileBrowser .jp-DirListing-item", has_text=assignment).first.dblclick()
+        open_folder(page, assignment)
         page.wait_for_function(
             "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
             ".some(e => e.innerText.trim() === name)", arg=f"{assignment}.ipynb", timeout=30_000)
