@@ -154,6 +154,16 @@ def check_grading(postgres_url: str, tmp_path: Path) -> None:
     page = (postgres_root / "feedback" / "reference" / ASSIGNMENT / f"{notebook}.html").read_text(encoding="utf-8")
     assert "8.0 / 15.0" in page, "the feedback does not show the manual grade"
     assert not (postgres_root / "gradebook.db").exists(), "export and feedback may not make a sqlite gradebook"
+    # the LMS files come from the same PostgreSQL gradebook: the manual grade, the stub's zero, and an
+    # empty cell for a student on the roster who handed nothing in
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,lms_id,name\nreference,S1,\"Ref, Erence\"\nstub,S2,Stub\nabsent,S3,Absent\n",
+                      encoding="utf-8")
+    for system, id_column, score_column in (("canvas", "SIS User ID", ASSIGNMENT), ("moodle", "ID number", ASSIGNMENT)):
+        assert "wrote" in autograder(postgres_root, "export", "--lms", system, "--roster", str(roster))
+        with (postgres_root / course.REPORTS / f"{system}-grades.csv").open(newline="", encoding="utf-8") as handle:
+            lms_rows = {r[id_column]: r for r in csv.DictReader(handle) if r.get(id_column)}
+        assert {k: lms_rows[k][score_column] for k in ("S1", "S2", "S3")} == {"S1": "8", "S2": "0", "S3": ""}, lms_rows
     # --db wins over the configuration: the sqlite course's own gradebook, from the PostgreSQL course
     autograder(postgres_root, "export", "--db", course.db_url(sqlite_root))
     with (postgres_root / course.REPORTS / "gradebook.csv").open(newline="") as handle:

@@ -287,3 +287,63 @@ def test_a_worker_killed_mid_job_loses_nothing(tmp_path, url, workers):
     assert "1 jobs graded by workers" in out and "1 sent again" in out
     assert totals(root) == {"ada": expected_totals()["ada"]}
     assert distributed.recorded_id(root, "ada", ASSIGNMENT) == identifier
+
+
+class PrivateRedis:
+    """A Redis server of this test's own (``.ci/redis`` with a folder and port of its own),
+    which it can stop and start again on the same port, as when the broker machine restarts.
+    It keeps nothing on disk: a restart loses every queued job and stored result."""
+
+    def __init__(self, folder: Path) -> None:
+        self.env = dict(os.environ, AUTOGRADER_REDIS_DIR=str(folder), AUTOGRADER_REDIS_PORT="6420")
+        self.url = self.start()
+
+    def start(self) -> str:
+        done = subprocess.run([str(ROOT / ".ci" / "redis")], env=self.env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def restart(self) -> None:
+        self.stop()
+        self.env["AUTOGRADER_REDIS_PORT"] = self.url.rsplit(":", 1)[1].split("/")[0]   # the same port
+        assert self.start() == self.url
+
+    def stop(self) -> None:
+        subprocess.run([str(ROOT / ".ci" / "redis"), "stop"], env=self.env, capture_output=True, timeout=60)
+
+
+def test_a_broker_restarted_mid_run_loses_nothing_and_a_rerun_finishes(tmp_path, url, worker_course):
+    """The broker restarts (all its queues and results gone) after the first result: the
+    coordinator sends the unfinished jobs again, or says what is missing; the same command run
+    again finishes the class without grading again what was recorded."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    redis = PrivateRedis(tmp_path / "redis")
+    worker = Worker(worker_course, redis.url, tmp_path / "worker.log")
+    try:
+        worker.wait_for(" ready.")
+        root = coordinator_course(tmp_path / "course", "restart")
+        coordinator = subprocess.Popen(grade_command(root, redis.url), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+        try:
+            worker.wait_for("succeeded")   # one job done: the others are queued or being graded
+            redis.restart()
+            out, err = coordinator.communicate(timeout=PATIENCE)
+        finally:
+            if coordinator.poll() is None:
+                coordinator.kill()
+        if coordinator.returncode != 0:   # it gave up on some jobs: it must say which and what to do
+            assert "run the same command again" in err, out + err
+        else:
+            assert "sent again" in out and "broker is back" in err, out + err
+        first = {student for student in STUDENTS if distributed.recorded_id(root, student, ASSIGNMENT)}
+        assert first, "no job was recorded before or after the restart:\n" + out + err
+
+        again = subprocess.run(grade_command(root, redis.url), capture_output=True, text=True, timeout=PATIENCE)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert f"{len(first)} unchanged since the last run" in again.stdout   # nothing graded twice
+        assert totals(root) == expected_totals()
+    finally:
+        worker.stop()
+        redis.stop()
