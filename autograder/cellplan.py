@@ -632,10 +632,12 @@ def analyse(source: str, imported: Iterable[str] = (), defined: Iterable[str] = 
     )
 
 
-def imported_names(sources: Iterable[str]) -> frozenset[str]:
-    """Names bound only by ``import`` statements in the notebook (modules and what was
-    imported from them), never by an assignment or a definition."""
-    by_import: set[str] = set()
+def _bindings(sources: Iterable[str]) -> tuple[set[str], set[str], set[str], set[str]]:
+    """Names the notebook binds by ``import``, by ``def``, by ``class``, and otherwise (an
+    assignment, a deletion, a function's argument)."""
+    imports: set[str] = set()
+    functions: set[str] = set()
+    classes: set[str] = set()
     otherwise: set[str] = set()
     for source in sources:
         tree = _parse(source)
@@ -643,34 +645,29 @@ def imported_names(sources: Iterable[str]) -> frozenset[str]:
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                by_import.update((a.asname or a.name).split(".")[0] for a in node.names)
+                imports.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.add(node.name)
+            elif isinstance(node, ast.ClassDef):
+                classes.add(node.name)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 otherwise.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                otherwise.add(node.name)
             elif isinstance(node, ast.arg):
                 otherwise.add(node.arg)
-    return frozenset(by_import - otherwise)
+    return imports, functions, classes, otherwise
+
+
+def imported_names(sources: Iterable[str]) -> frozenset[str]:
+    """Names bound only by ``import`` statements in the notebook (modules and what was
+    imported from them), never by an assignment or a definition."""
+    imports, functions, classes, otherwise = _bindings(sources)
+    return frozenset(imports - functions - classes - otherwise)
 
 
 def defined_functions(sources: Iterable[str]) -> frozenset[str]:
     """Names bound only by ``def`` in the notebook, never by an assignment or an import."""
-    by_def: set[str] = set()
-    otherwise: set[str] = set()
-    for source in sources:
-        tree = _parse(source)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                by_def.add(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                otherwise.add(node.id)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                otherwise.update((a.asname or a.name).split(".")[0] for a in node.names)
-            elif isinstance(node, ast.arg):
-                otherwise.add(node.arg)
-    return frozenset(by_def - otherwise)
+    imports, functions, _, otherwise = _bindings(sources)
+    return frozenset(functions - imports - otherwise)
 
 
 @dataclass
