@@ -174,18 +174,24 @@ def directory_listing(page) -> list[str]:
     return items.all_inner_texts()
 
 
-def open_folder(page, name: str) -> None:
-    """Double-click a folder of the file browser, as a person does, until the browser is in it
-    (the listing re-renders while it refreshes: a double-click on a row being replaced is lost)."""
+def open_folder(page, name: str, inside: str) -> None:
+    """Double-click the folder ``name`` in the file browser, as a person does, until the
+    browser lists ``inside`` (a file of that folder). The listing re-renders while it
+    refreshes, and a double-click on a row being replaced is lost: then it is tried again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    row = page.locator(".jp-FileBrowser .jp-DirListing-item").filter(
+        has=page.locator(".jp-DirListing-itemName", has_text=re.compile(f"^{re.escape(name)}$")))
     deadline = time.monotonic() + 90
     while True:
         try:
-            page.locator(".jp-FileBrowser .jp-DirListing-item", has_text=name).first.dblclick(timeout=10_000)
+            row.first.dblclick(timeout=10_000)
+        except PlaywrightTimeout:
+            pass   # the row was being replaced, or the browser is in the folder already
+        try:
             page.wait_for_function(
-                "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-BreadCrumbs-item')]"
-                ".some(e => e.innerText.trim() === name)", arg=name, timeout=10_000)
+                "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
+                ".some(e => e.innerText.trim() === name)", arg=inside, timeout=10_000)
             return
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
@@ -240,24 +246,25 @@ def test_student_lab_opens_the_first_notebook_and_shows_the_whole_course(page, l
         timeout=120_000,
     )
     assert "/lab/tree/notebooks/01_translation/01_translation.ipynb" in page.url
-    # from the course root, every notebook is reachable through the file browser
-    page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")   # its sidebar tab
+    # the file browser opens in the notebook's folder (wait for it: it may get there after the
+    # notebook opened, and would then leave the folder the test went to) ...
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
+                           ".some(e => e.innerText.trim() === '01_translation.ipynb')", timeout=60_000)
+    # ... and from the course root, every notebook is reachable through it
     page.locator(".jp-FileBrowser .jp-BreadCrumbs-home").click()
     page.wait_for_function("() => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
                            ".some(e => e.innerText.trim() === 'notebooks')", timeout=30_000)
-    open_folder(page, "notebooks")
     assignments = course.assignments(ROOT)
-    page.wait_for_function("(names) => { const shown = [...document.querySelectorAll("
-                           "'.jp-FileBrowser .jp-DirListing-itemName')].map(e => e.innerText.trim());"
-                           " return names.every(n => shown.includes(n)); }", arg=assignments, timeout=30_000)
+    open_folder(page, "notebooks", assignments[0])
+    every_assignment = ("(names) => { const shown = [...document.querySelectorAll("
+                        "'.jp-FileBrowser .jp-DirListing-itemName')].map(e => e.innerText.trim());"
+                        " return names.every(n => shown.includes(n)); }")
+    page.wait_for_function(every_assignment, arg=assignments, timeout=30_000)
     for assignment in assignments:
-        open_folder(page, assignment)
-        page.wait_for_function(
-            "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
-            ".some(e => e.innerText.trim() === name)", arg=f"{assignment}.ipynb", timeout=30_000)
+        open_folder(page, assignment, f"{assignment}.ipynb")
         assert f"{assignment}.ipynb" in directory_listing(page)
         page.locator(".jp-FileBrowser .jp-BreadCrumbs-item", has_text="notebooks").first.click()
-        page.locator(".jp-FileBrowser .jp-DirListing-item", has_text=assignment).first.wait_for(timeout=30_000)
+        page.wait_for_function(every_assignment, arg=assignments, timeout=30_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "student-lab.png"))
     # the student's panels only: Validate and the assignment list, no instructor panel

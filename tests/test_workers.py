@@ -15,6 +15,7 @@ import csv
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -305,8 +306,16 @@ class PrivateRedis:
         return done.stdout.strip()
 
     def restart(self) -> None:
+        port = int(self.url.rsplit(":", 1)[1].split("/")[0])
         self.stop()
-        self.env["AUTOGRADER_REDIS_PORT"] = self.url.rsplit(":", 1)[1].split("/")[0]   # the same port
+        deadline = time.monotonic() + 30
+        while True:   # the old server lets go of its port before the new one takes it
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            assert time.monotonic() < deadline, f"the stopped Redis server still listens on {port}"
+            time.sleep(0.1)
+        self.env["AUTOGRADER_REDIS_PORT"] = str(port)
         assert self.start() == self.url
 
     def stop(self) -> None:
