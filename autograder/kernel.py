@@ -7,7 +7,6 @@ output, notices a kernel that died, and calls the student's functions on plain d
 
 from __future__ import annotations
 
-import ast
 import inspect
 import json
 import os
@@ -103,6 +102,7 @@ class StudentKernel:
         self.max_output_chars = max_output_chars
         self.manager: _SandboxedKernelManager | None = None
         self.client = None
+        self._serving: str | None = None   # msg_id of the running wire.serve() loop, if any
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -140,10 +140,12 @@ class StudentKernel:
             raise KernelDied(f"the kernel did not start: {error}") from None
         self.manager, self.client = manager, client
         self._harness_loaded = False
+        self._serving = None
 
     def stop(self) -> None:
         if self.client is not None:
             self.client.stop_channels()
+        self._serving = None
         if self.manager is not None:
             try:
                 self.manager.shutdown_kernel(now=True)
@@ -173,6 +175,7 @@ class StudentKernel:
         interrupt is not honoured). ``on_input`` answers the kernel's ``input()`` requests."""
         if not self.alive():
             raise KernelDied("the kernel is not running")
+        self.end_calls()
         client = self.client
         msg_id = client.execute(code, store_history=keep_outputs, allow_stdin=on_input is not None,
                                 user_expressions=user_expressions or {}, stop_on_error=False)
@@ -265,29 +268,126 @@ class StudentKernel:
     def call(self, name: str, args: tuple, kwargs: dict, timeout: float,
              callback: Callable[[object, list, dict], object]) -> dict:
         """Call the student's function ``name``; returns the kernel's answer (see
-        :func:`wire.call_in_kernel`) decoded, or raises :class:`KernelDied`/:class:`CallTimeout`."""
+        :func:`wire.call_in_kernel`) decoded, or raises :class:`KernelDied`/:class:`CallTimeout`.
+
+        The calls go through one :func:`wire.serve` loop in the kernel (started by the first
+        call, ended by :meth:`end_calls` or the next :meth:`execute`): the request is the reply
+        to the loop's pending ``input()``, the answer the prompt of its next one."""
         callables: list = []
         request = wire.dumps([list(args), kwargs], callables)
+        deadline = time.monotonic() + timeout
+        if self._serving is None:
+            self._start_serving(name, deadline)
+        self.client.input(f"{wire.CALL}{name}\n{request}")
+        while True:
+            kind, prompt = self._serve_event(deadline)
+            if kind == "input" and prompt[:1] == wire.ANSWER:
+                if len(prompt) > wire.MAX_CHARS * 2:
+                    raise wire.WireError(f"the answer of {name}() is too large")
+                return json.loads(prompt[1:])
+            if kind == "input":   # a grader-side callable is asked for (or the student's own input())
+                self.client.input(self._run_callback(prompt, callables, callback))
+            elif kind == "timeout":
+                if not self._abort_serving():
+                    raise KernelDied(f"{name}() did not return within {timeout:g} s and the kernel did not respond "
+                                     "to an interrupt")
+                raise CallTimeout(f"{name}() did not return within {timeout:g} s")
+            elif kind == "died":
+                self._serving = None
+                raise KernelDied(f"the kernel died while running {name}()")
+            else:   # the loop ended without answering
+                self._serving = None
+                raise wire.WireError(f"{name}() ended the grader's call loop instead of returning")
 
-        def on_input(prompt: str) -> str:
-            try:
-                asked = wire.loads(prompt)
-                function = callables[asked["callback"]]
-                return wire.dumps({"value": callback(function, asked["args"], asked["kwargs"])})
-            except Exception as error:  # noqa: BLE001 - the grader-side function's error goes back
-                return wire.dumps({"error": wire.exception_info(error)})
+    def end_calls(self, grace: float = 10.0) -> None:
+        """End the running :func:`wire.serve` loop, if any (it waits for a request: tell it to
+        stop). If it does not end, interrupt it; if that fails too, the kernel is restarted."""
+        if self._serving is None:
+            return
+        if not self.alive():
+            self._serving = None
+            return
+        self.client.input(wire.STOP)
+        deadline = time.monotonic() + grace
+        while True:
+            kind, _ = self._serve_event(deadline)
+            if kind == "input":
+                self.client.input(wire.STOP)
+                continue
+            if kind == "timeout" and not self._abort_serving():
+                self.restart()
+            self._serving = None
+            return
 
-        code = f"{HARNESS}_answer = {HARNESS}.call_in_kernel(globals(), {name!r}, {request!r})"
-        done = self.execute(code, timeout, user_expressions={"answer": f"{HARNESS}_answer"}, on_input=on_input,
-                            keep_outputs=False)
-        if done.status == "died":
-            raise KernelDied(f"the kernel died while running {name}()")
-        if done.status == "timeout":
-            raise CallTimeout(f"{name}() did not return within {timeout:g} s")
-        answer = done.user_expressions.get("answer", {})
-        if answer.get("status") != "ok":
-            raise wire.WireError(f"{name}() could not be called: {answer.get('ename', 'no answer')} {answer.get('evalue', '')}")
-        text = answer.get("data", {}).get("text/plain", "")
-        if len(text) > wire.MAX_CHARS * 2:
-            raise wire.WireError(f"the answer of {name}() is too large")
-        return json.loads(ast.literal_eval(text))
+    def _start_serving(self, name: str, deadline: float) -> None:
+        self._serving = self.client.execute(f"{HARNESS}.serve(globals())", silent=True, store_history=False,
+                                            allow_stdin=True, stop_on_error=False)
+        kind, prompt = self._serve_event(deadline)
+        if kind == "input" and prompt == wire.READY:
+            return
+        if kind == "died":
+            self._serving = None
+            raise KernelDied(f"the kernel died before {name}() was called")
+        if kind == "timeout" and not self._abort_serving():
+            raise KernelDied(f"the kernel did not answer before {name}() was called")
+        if kind == "input":
+            self.end_calls()
+        self._serving = None
+        raise wire.WireError(f"the kernel did not start the grader's call loop for {name}()")
+
+    def _abort_serving(self, grace: float = 5.0) -> bool:
+        """Interrupt the call loop and let it end; False if the kernel does not respond."""
+        try:
+            self.manager.interrupt_kernel()
+        except Exception:  # noqa: BLE001
+            pass
+        deadline = time.monotonic() + grace
+        while True:
+            kind, _ = self._serve_event(deadline)
+            if kind == "input":
+                self.client.input(wire.STOP)
+                continue
+            self._serving = None
+            return kind == "done"
+
+    def _serve_event(self, deadline: float) -> tuple[str, str]:
+        """The next event of the call loop: ("input", prompt), ("done", "") when its execution
+        replied, ("died", "") or ("timeout", "") at ``deadline``. Other messages are dropped."""
+        client = self.client
+        poller = zmq.Poller()
+        channels = {client.stdin_channel.socket: client.stdin_channel, client.shell_channel.socket: client.shell_channel,
+                    client.iopub_channel.socket: client.iopub_channel}
+        for socket in channels:
+            poller.register(socket, zmq.POLLIN)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout", ""
+            ready = dict(poller.poll(min(remaining, 1.0) * 1000))
+            if not ready:
+                if not self.manager.is_alive():
+                    return "died", ""
+                continue
+            # the stdin channel first: an input request waits for us, output can wait
+            for socket in sorted(ready, key=lambda s: s is not client.stdin_channel.socket):
+                channel = channels[socket]
+                message = channel.get_msg(timeout=0)
+                if message.get("parent_header", {}).get("msg_id") != self._serving:
+                    continue
+                kind = message["header"]["msg_type"]
+                if channel is client.stdin_channel and kind == "input_request":
+                    prompt = message["content"].get("prompt", "")
+                    return "input", prompt if isinstance(prompt, str) else ""
+                if channel is client.shell_channel:
+                    return "done", ""
+
+    @staticmethod
+    def _run_callback(prompt: str, callables: list, callback: Callable[[object, list, dict], object]) -> str:
+        """The reply to a callback request of :func:`wire.call_in_kernel`: the grader-side
+        function's value or error, as plain data."""
+        try:
+            asked = wire.loads(prompt)
+            function = callables[asked["callback"]]
+            return wire.dumps({"value": callback(function, asked["args"], asked["kwargs"])})
+        except Exception as error:  # noqa: BLE001 - the grader-side function's error goes back
+            return wire.dumps({"error": wire.exception_info(error)})

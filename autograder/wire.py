@@ -10,6 +10,9 @@ library and NumPy), so both sides share one encoding:
 * Callables sent to the kernel become stubs that ask the grader to run them (through the
   kernel's ``input()`` channel), so the grader's functions never run on the student's side
   and the student's never run on the grader's.
+* The calls of one test cell travel through one running :func:`serve` loop: each request is
+  the reply to an ``input()`` whose prompt carries the previous answer, one message each
+  way per call (a new execution per call costs about four times as much).
 """
 
 from __future__ import annotations
@@ -214,3 +217,22 @@ def call_in_kernel(namespace: dict, name: str, request: str) -> str:
     answer["aliases"] = [[i, key] for i, out in enumerate(_arrays(result))
                          for key, arg in inputs.items() if isinstance(arg, np.ndarray) and np.shares_memory(out, arg)]
     return json.dumps(answer)
+
+
+#: First character of the prompts of :func:`serve`: ready for the first request, an answer.
+READY, ANSWER = "R", "A"
+#: First character of the grader's replies to :func:`serve`: a call, or the end of the calls.
+CALL, STOP = "C", "S"
+
+
+def serve(namespace: dict) -> None:
+    """Answer the grader's calls until it says stop. A call is ``C<name>\\n<request>`` (see
+    :func:`call_in_kernel`); its answer is the prompt of the ``input()`` that waits for the
+    next one. Runs in the student's kernel."""
+    prompt = READY
+    while True:
+        request = input(prompt)
+        if type(request) is not str or request[:1] != CALL:
+            return
+        name, _, arguments = request[1:].partition("\n")
+        prompt = ANSWER + call_in_kernel(namespace, name, arguments)

@@ -1,0 +1,142 @@
+"""Calls of a student's functions in a real sandboxed kernel (``StudentKernel.call``).
+
+The calls of a test cell go through one loop running in the kernel (``wire.serve``): each
+request is the reply to the loop's ``input()``, each answer the prompt of the next one. These
+tests drive that loop through what can go wrong: errors, grader-side callbacks, the
+student's own ``input()``, a call that never returns, a kernel that dies, and code run
+between calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import coursekit
+import coursekit.data
+from autograder import sandbox, verdicts, wire
+from autograder.kernel import CallTimeout, KernelDied, StudentKernel
+
+STUDENT_CODE = '''
+import time
+import numpy as np
+
+def relu(x):
+    return np.maximum(x, 0)
+
+def picky(x):
+    if x < 0:
+        raise ValueError("negative")
+    return x
+
+def apply(f, x):
+    return f(x) + 1
+
+def asks():
+    return input("your name? ")
+
+def forever():
+    while True:
+        time.sleep(0.05)
+
+def vanish():
+    import os
+    os._exit(3)
+'''
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudentKernel]:
+    scratch = tmp_path_factory.mktemp("kernel")
+    os.chmod(scratch, 0o755)
+    (scratch / "work").mkdir()
+    data = coursekit.data.DATA_DIR.resolve()
+    started = StudentKernel(scratch, scratch / "work", [Path(coursekit.__file__).resolve().parent, data], data,
+                            sandbox.Limits())
+    started.start()
+    try:
+        define(started)
+        yield started
+    finally:
+        started.stop()
+
+
+def define(kernel: StudentKernel) -> None:
+    done = kernel.execute(STUDENT_CODE, 60)
+    assert done.status == "ok", done.outputs
+    kernel.load_harness()
+
+
+def call(kernel: StudentKernel, name: str, *args: object, timeout: float = 30) -> tuple:
+    """(exception or None, value) of the student's function, read as the verdicts read it."""
+    answer = kernel.call(name, args, {}, timeout, verdicts._run_grader_function)
+    raised, value, *_ = verdicts._read_answer(answer, name)
+    return raised, value
+
+
+def test_many_calls_share_one_loop_and_return_plain_data(kernel):
+    for i in range(50):
+        raised, value = call(kernel, "relu", np.array([-1.0, float(i)]))
+        assert raised is None and type(value) is np.ndarray and value.tolist() == [0.0, float(i)]
+    serving = kernel._serving
+    assert serving is not None
+    call(kernel, "picky", 1)
+    assert kernel._serving == serving, "each call started a new execution"
+
+
+def test_an_exception_comes_back_as_its_builtin_class(kernel):
+    raised, _ = call(kernel, "picky", -1)
+    assert isinstance(raised, ValueError) and "negative" in str(raised)
+    assert call(kernel, "picky", 2) == (None, 2)   # the loop goes on
+
+
+def test_a_grader_side_function_is_run_by_the_grader(kernel):
+    def double(x):
+        return 2 * x
+    assert call(kernel, "apply", double, 20) == (None, 41)
+
+
+def test_the_students_own_input_gets_no_answer_of_the_grader(kernel):
+    raised, value = call(kernel, "asks")
+    assert raised is None and isinstance(value, str) and "error" in value   # not a request, not a secret
+    assert call(kernel, "picky", 3) == (None, 3)
+
+
+def test_code_between_calls_ends_the_loop_and_the_next_call_starts_one(kernel):
+    call(kernel, "picky", 4)
+    done = kernel.execute("x_between = 5", 30)
+    assert done.status == "ok" and kernel._serving is None
+    assert call(kernel, "picky", 6) == (None, 6)
+
+
+def test_a_call_that_never_returns_times_out_and_the_kernel_goes_on(kernel):
+    with pytest.raises(CallTimeout):
+        call(kernel, "forever", timeout=2)
+    assert kernel.alive()
+    assert call(kernel, "picky", 7) == (None, 7)
+    assert kernel.execute("y_after = 1", 30).status == "ok"
+
+
+def test_a_kernel_that_dies_in_a_call_is_reported_and_can_be_restarted(kernel):
+    with pytest.raises(KernelDied):
+        call(kernel, "vanish")
+    kernel.restart()
+    define(kernel)
+    assert call(kernel, "picky", 8) == (None, 8)
+
+
+def test_a_forged_answer_prompt_is_only_data(kernel):
+    """The student's code prints a prompt that looks like an answer: the grader takes it as the
+    call's result (as if the function had returned it), judged like any other value."""
+    done = kernel.execute("def forge():\n    return input('" + wire.ANSWER + "{\"value\": {\"t\": \"int\", \"v\": 99}}')\n", 30)
+    assert done.status == "ok"
+    kernel.load_harness()
+    raised, value = call(kernel, "forge")
+    assert (raised, value) == (None, 99)
+    kernel.end_calls()
+    assert kernel._serving is None
+    assert call(kernel, "picky", 9) == (None, 9)
