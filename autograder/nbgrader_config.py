@@ -27,6 +27,15 @@ if not _os.path.isdir("/usr/local/share/nbgrader/exchange"):
     except OSError:   # a read-only home: keep nbgrader's default and its warning
         pass
 
+# A new gradebook costs nbgrader a subprocess that asks alembic for its schema's revision
+# (about 6 s); read it from nbgrader's migration scripts instead (autograder/alembic_head.py).
+try:
+    from autograder import alembic_head as _alembic_head
+
+    _alembic_head.install()
+except ImportError:   # the course's grading package is not installed here
+    pass
+
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 # A written answer's stub says what it is: nbgrader's Validate lists unanswered written answers

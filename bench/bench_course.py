@@ -1,7 +1,7 @@
 """How long the whole course takes to run, as the tests run it.
 
 Executes every solution notebook (``solutions/*/*.ipynb``) top to bottom with nbclient, one
-after the other, exactly as ``tests/test_solutions_execute.py`` does, and prints a markdown
+after the other (as nbgrader's validation in ``tests/test_release.py`` runs them), and prints a markdown
 table of the wall time per notebook and in total, and whether the total is under the
 course's budget of 60 seconds. Then times ``feature_pipeline`` (notebook 4's reference
 solution, with the reference ``correlate2d``, ``relu`` and ``max_pool2d`` it uses) on the

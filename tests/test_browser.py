@@ -35,6 +35,8 @@ from conftest import ROOT, copy_course, solution_notebooks, submission
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+#: The notebook whose solution is also validated with the Validate button (one sample).
+FIRST_NOTEBOOK = "01_translation"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 #: what `make lab` needs next to the course's folders: the Makefile, the files its
@@ -285,6 +287,9 @@ def test_instructor_lab_has_the_instructor_panels(page, instructor_lab):
 
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
 def test_solution_runs_in_the_browser_with_live_widgets_and_figures(page, lab, path):
+    """Run All in the student's lab: no error and nothing on stderr in any cell (this is the
+    course's check that every solution notebook runs cleanly top to bottom), figures and live
+    widgets drawn, a slider that redraws its figure, and Validate's success dialog."""
     relative = path.relative_to(ROOT).as_posix()
     panel = open_notebook(page, lab, relative)
     run_all(page)
@@ -309,7 +314,8 @@ def test_solution_runs_in_the_browser_with_live_widgets_and_figures(page, lab, p
     page.keyboard.press("ArrowRight")
     page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
                            arg=[image.element_handle(), before], timeout=30_000)
-    assert validate(page) == "success"
+    if path.stem == FIRST_NOTEBOOK:   # Validate runs the notebook once more: one sample here,
+        assert validate(page) == "success"   # every solution in test_release.py (nbgrader's Validator)
 
 
 def test_validate_button_fails_a_released_stub(page, lab):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +42,15 @@ def test_the_configured_gradebook_is_the_one_used(scratch_course, tmp_path):
     assert configured.is_file() and not (scratch_course / "gradebook.db").exists()
     assert run("export", "--course", str(scratch_course), "--db", f"sqlite:///{given}", cwd=tmp_path).returncode == 0
     assert given.is_file() and not (scratch_course / "gradebook.db").exists()
+
+
+def test_the_gradebook_revision_read_from_the_scripts_is_alembics(monkeypatch):
+    """nbgrader's own answer (the ``alembic heads`` command) and the one read from its
+    migration scripts agree, and a new gradebook is stamped with it without a subprocess."""
+    import nbgrader.api
+
+    from autograder import alembic_head
+
+    alembic_head.install()
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")   # its `alembic`
+    assert nbgrader.api.get_alembic_version.original() == alembic_head.head()
