@@ -73,24 +73,18 @@ def first_wrong(assignment: str) -> dict[str, str]:
 
 
 def sample(assignment: str) -> list[str]:
-    """The students the real grader grades by default: the reference, the stub, the first wrong
-    implementation of every function, one student with all of those at once, the first correct
-    alternative of the assignment, and the correct alternatives that read a display cell's
-    variables."""
+    """The students the real grader grades by default, on the fast path and again with every
+    cell executed: the reference, the stub, one student with the first wrong implementation of
+    every function at once, the first correct alternative, and the correct alternatives that
+    read a display cell's variables. (Each wrong implementation on its own is proven against
+    the same test cells by ``tests/test_hints.py``, and through the real grader by
+    ``make test-every-fixture``.)"""
     kinds = class_for_unordered(assignment)
     students = list(kinds)
-    chosen = ["reference", "stub", *first_wrong(assignment).values(), ALL_WRONG]
+    chosen = ["reference", "stub", ALL_WRONG]
     chosen.append(next(s for s in students if kinds[s][0] == "ok"))
     chosen += [s for s in students if "__ok_reuses_demo_variable" in s and s not in chosen]
     return chosen
-
-
-def every_cell_sample(assignment: str) -> list[str]:
-    """The students graded again with every cell executed (about 2.5 times the cost of the fast
-    path): the reference, the stub, the student with every function wrong (every function's wrong
-    code runs, display cells included), the first correct alternative, and those that read a
-    display cell's variables."""
-    return [s for s in sample(assignment) if s not in first_wrong(assignment).values()]
 
 
 @functools.cache
@@ -245,10 +239,10 @@ def test_skipping_display_cells_changes_no_score(assignment, workdir):
     root = course_of(assignment, Path(workdir) / f"{assignment}-every-cell")
     config = root / "autograder" / "nbgrader_config.py"
     config.write_text(config.read_text() + "\nc.SandboxedExecute.skip_display_cells = False\n")
-    write_submissions(root, assignment, every_cell_sample(assignment))
+    write_submissions(root, assignment, sample(assignment))
     full = grade_course(root, assignment)
-    assert sorted(full) == sorted(every_cell_sample(assignment))
-    for student in every_cell_sample(assignment):
+    assert sorted(full) == sorted(sample(assignment))
+    for student in sample(assignment):
         assert full[student] == fast[student], f"{student}: every cell {full[student]} vs fast path {fast[student]}"
     note = cellplan.SKIP_NOTE
     every_cell = root / "autograded" / "reference" / assignment
