@@ -308,16 +308,9 @@ class StudentKernel:
             self._serving = None
             return
         self.client.input(wire.STOP)
-        deadline = time.monotonic() + grace
-        while True:
-            kind, _ = self._serve_event(deadline)
-            if kind == "input":
-                self.client.input(wire.STOP)
-                continue
-            if kind == "timeout" and not self._abort_serving():
-                self.restart()
-            self._serving = None
-            return
+        if self._stop_answering(time.monotonic() + grace) == "timeout" and not self._abort_serving():
+            self.restart()
+        self._serving = None
 
     def _start_serving(self, name: str, deadline: float) -> None:
         self._serving = self.client.execute(f"{HARNESS}.serve(globals())", silent=True, store_history=False,
@@ -341,14 +334,18 @@ class StudentKernel:
             self.manager.interrupt_kernel()
         except Exception:  # noqa: BLE001
             pass
-        deadline = time.monotonic() + grace
+        kind = self._stop_answering(time.monotonic() + grace)
+        self._serving = None
+        return kind == "done"
+
+    def _stop_answering(self, deadline: float) -> str:
+        """Answer every request of the call loop with "stop" until it ends ("done"), the kernel
+        dies ("died") or ``deadline`` passes ("timeout")."""
         while True:
             kind, _ = self._serve_event(deadline)
-            if kind == "input":
-                self.client.input(wire.STOP)
-                continue
-            self._serving = None
-            return kind == "done"
+            if kind != "input":
+                return kind
+            self.client.input(wire.STOP)
 
     def _serve_event(self, deadline: float) -> tuple[str, str]:
         """The next event of the call loop: ("input", prompt), ("done", "") when its execution
