@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Callable
 
 import nbformat
@@ -139,6 +140,12 @@ class StudentKernel:
             manager.shutdown_kernel(now=True)
             raise KernelDied(f"the kernel did not start: {error}") from None
         self.manager, self.client = manager, client
+        self._channels = {channel.socket: (name, channel) for name, channel in
+                          (("stdin", client.stdin_channel), ("shell", client.shell_channel),
+                           ("iopub", client.iopub_channel))}
+        self._poller = zmq.Poller()
+        for socket in self._channels:
+            self._poller.register(socket, zmq.POLLIN)
         self._harness_loaded = False
         self._serving = None
 
@@ -183,56 +190,43 @@ class StudentKernel:
         used = 0
         idle = False
         reply = None
-        deadline = time.monotonic() + timeout
-        poller = zmq.Poller()
-        channels = {client.iopub_channel.socket: client.iopub_channel, client.shell_channel.socket: client.shell_channel,
-                    client.stdin_channel.socket: client.stdin_channel}
-        for socket in channels:
-            poller.register(socket, zmq.POLLIN)
-        while not (idle and reply is not None):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+        for channel, message in self._messages(msg_id, time.monotonic() + timeout):
+            if channel == "timeout":
                 return self._timed_out(result, timeout)
-            ready = dict(poller.poll(min(remaining, 1.0) * 1000))
-            if not ready:
-                if not self.manager.is_alive():
-                    result.status = "died"
-                    return result
-                continue
-            for socket in ready:
-                channel = channels[socket]
-                message = channel.get_msg(timeout=0)
-                if message.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind, content = message["header"]["msg_type"], message["content"]
-                if channel is client.shell_channel:
-                    reply = content
-                elif channel is client.stdin_channel:
-                    if kind == "input_request":
-                        client.input(on_input(content.get("prompt", "")) if on_input else "")
-                elif kind == "status":
-                    idle = content.get("execution_state") == "idle"
-                elif kind == "clear_output":
-                    result.outputs.clear()
-                    used = 0
-                elif kind in ("stream", "display_data", "execute_result", "error") and keep_outputs:
-                    if kind == "execute_result":
-                        result.execution_count = content.get("execution_count")
-                    output = nbformat.v4.output_from_msg(message)
-                    size = len(json.dumps(output))
-                    if used + size > self.max_output_chars:
-                        result.truncated = True
-                        if kind == "stream" and used < self.max_output_chars:
-                            output.text = output.text[: self.max_output_chars - used]
-                            size = len(output.text)
-                        elif kind != "error":
-                            continue
-                    used += size
-                    if kind == "stream" and result.outputs and result.outputs[-1].get("output_type") == "stream" \
-                            and result.outputs[-1].name == output.name:
-                        result.outputs[-1].text += output.text
-                    else:
-                        result.outputs.append(output)
+            if channel == "died":
+                result.status = "died"
+                return result
+            kind, content = message["header"]["msg_type"], message["content"]
+            if channel == "shell":
+                reply = content
+            elif channel == "stdin":
+                if kind == "input_request":
+                    client.input(on_input(content.get("prompt", "")) if on_input else "")
+            elif kind == "status":
+                idle = content.get("execution_state") == "idle"
+            elif kind == "clear_output":
+                result.outputs.clear()
+                used = 0
+            elif kind in ("stream", "display_data", "execute_result", "error") and keep_outputs:
+                if kind == "execute_result":
+                    result.execution_count = content.get("execution_count")
+                output = nbformat.v4.output_from_msg(message)
+                size = len(json.dumps(output))
+                if used + size > self.max_output_chars:
+                    result.truncated = True
+                    if kind == "stream" and used < self.max_output_chars:
+                        output.text = output.text[: self.max_output_chars - used]
+                        size = len(output.text)
+                    elif kind != "error":
+                        continue
+                used += size
+                if kind == "stream" and result.outputs and result.outputs[-1].get("output_type") == "stream" \
+                        and result.outputs[-1].name == output.name:
+                    result.outputs[-1].text += output.text
+                else:
+                    result.outputs.append(output)
+            if idle and reply is not None:
+                break
         result.status = reply.get("status", "error")
         result.execution_count = reply.get("execution_count", result.execution_count)
         result.user_expressions = reply.get("user_expressions", {}) or {}
@@ -350,33 +344,36 @@ class StudentKernel:
     def _serve_event(self, deadline: float) -> tuple[str, str]:
         """The next event of the call loop: ("input", prompt), ("done", "") when its execution
         replied, ("died", "") or ("timeout", "") at ``deadline``. Other messages are dropped."""
-        client = self.client
-        poller = zmq.Poller()
-        channels = {client.stdin_channel.socket: client.stdin_channel, client.shell_channel.socket: client.shell_channel,
-                    client.iopub_channel.socket: client.iopub_channel}
-        for socket in channels:
-            poller.register(socket, zmq.POLLIN)
+        for channel, message in self._messages(self._serving, deadline):
+            if channel in ("timeout", "died"):
+                return channel, ""
+            if channel == "stdin" and message["header"]["msg_type"] == "input_request":
+                prompt = message["content"].get("prompt", "")
+                return "input", prompt if isinstance(prompt, str) else ""
+            if channel == "shell":
+                return "done", ""
+        return "timeout", ""   # not reached: the messages end with a time-out or a death
+
+    def _messages(self, msg_id: str | None, deadline: float) -> Iterator[tuple[str, dict]]:
+        """The kernel's messages answering ``msg_id`` as (channel name, message), stdin first
+        (an input request waits for us, output can wait); the last one is ("timeout", {}) at
+        ``deadline`` or ("died", {}) when the kernel is gone. Other messages are dropped."""
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return "timeout", ""
-            ready = dict(poller.poll(min(remaining, 1.0) * 1000))
+                yield "timeout", {}
+                return
+            ready = dict(self._poller.poll(min(remaining, 1.0) * 1000))
             if not ready:
                 if not self.manager.is_alive():
-                    return "died", ""
+                    yield "died", {}
+                    return
                 continue
-            # the stdin channel first: an input request waits for us, output can wait
-            for socket in sorted(ready, key=lambda s: s is not client.stdin_channel.socket):
-                channel = channels[socket]
+            for socket in sorted(ready, key=lambda s: self._channels[s][0] != "stdin"):
+                name, channel = self._channels[socket]
                 message = channel.get_msg(timeout=0)
-                if message.get("parent_header", {}).get("msg_id") != self._serving:
-                    continue
-                kind = message["header"]["msg_type"]
-                if channel is client.stdin_channel and kind == "input_request":
-                    prompt = message["content"].get("prompt", "")
-                    return "input", prompt if isinstance(prompt, str) else ""
-                if channel is client.shell_channel:
-                    return "done", ""
+                if message.get("parent_header", {}).get("msg_id") == msg_id:
+                    yield name, message
 
     @staticmethod
     def _run_callback(prompt: str, callables: list, callback: Callable[[object, list, dict], object]) -> str:

@@ -140,3 +140,14 @@ def test_a_forged_answer_prompt_is_only_data(kernel):
     kernel.end_calls()
     assert kernel._serving is None
     assert call(kernel, "picky", 9) == (None, 9)
+
+
+def test_a_cell_that_never_ends_is_interrupted_and_one_that_kills_the_kernel_is_reported(kernel):
+    done = kernel.execute("import time\nwhile True:\n    time.sleep(0.05)", 2)
+    assert done.status == "timeout" and kernel.alive()
+    again = kernel.execute("print('still here')", 30)
+    assert again.status == "ok" and "still here" in again.outputs[0].text
+    assert kernel.execute("import os\nos._exit(1)", 30).status == "died"
+    kernel.restart()
+    define(kernel)
+    assert call(kernel, "picky", 10) == (None, 10)
