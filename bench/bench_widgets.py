@@ -7,7 +7,7 @@ Chromium, runs it ("Run All Cells"), and then, for every slider of every live fi
 (``coursekit.LiveFigure``), focuses the slider and presses ArrowRight / ArrowLeft in turn.
 The time is measured inside the page, from the ``keydown`` event to the moment the
 figure's ``<img>`` gets its new ``src``: the slider's message to the kernel, the update
-(computing, drawing, PNG encoding), the image's way back and its new object URL.
+(computing, drawing, JPEG encoding), the image's way back and its new object URL.
 
 Run: ``.venv/bin/python bench/bench_widgets.py [PRESSES [NOTEBOOK...]]`` (or ``make bench``; needs
 ``/usr/bin/chromium``). Prints markdown: p50 / p95 / max per slider, and the machine's

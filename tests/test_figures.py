@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from coursekit import LiveFigure, image_figure, load_photo  # noqa: E402
+from coursekit.widgets import canvas_jpeg  # noqa: E402
 from coursekit.filters import panel_figure  # noqa: E402
 from coursekit.pipeline import highlight_depth, pyramid_figure, update_row  # noqa: E402
 from coursekit.plotting import INLINE_DPI, LIVE_DPI, MIN_TEXT_PT, figure_title, fit, smallest_text  # noqa: E402
@@ -35,10 +36,11 @@ def displayed(live: LiveFigure) -> np.ndarray:
 
 
 def full_redraw(fig) -> np.ndarray:
+    """The figure drawn in full, as the browser would see it (encoded as a live figure is)."""
     for artist in fig.findobj():
         artist.set_animated(False)
     fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    return cv2.imdecode(np.frombuffer(canvas_jpeg(fig.canvas), np.uint8), cv2.IMREAD_COLOR)[..., ::-1]
 
 
 def test_smallest_text_measures_points_on_screen():
@@ -162,4 +164,49 @@ def test_live_panel_figure_updates_show_the_same_as_a_full_redraw():
     assert (np.abs(displayed(live).astype(int) - full_redraw(fig)).max(axis=2) > 16).mean() < 0.01
     with pytest.raises(ValueError, match="shape"):
         update_panels(fig, [images[0][:10]] * 3)
+    plt.close("all")
+
+
+def test_live_figure_shows_returned_strings_as_an_escaped_caption():
+    fig = image_figure([np.eye(4)], ["eye"])
+    shown = fig.axes[0].images[0]
+
+    def draw(n, words):
+        shown.set_data(np.eye(4) * n)
+        return [shown, f"n = {n}", words] if words else [shown]
+
+    live = LiveFigure(draw, n=widgets.IntSlider(1, 0, 5), words=widgets.Text("a < b & 'c'"))
+    assert live.caption.value == "n = 1<br>a &lt; b &amp; &#x27;c&#x27;"
+    assert live.caption.layout.display is None          # on show
+    live.controls["words"].value = ""
+    assert live.caption.layout.display == "none"        # nothing to say: no empty line above the figure
+    assert live.children[1] is live.caption and live.children[2] is live.image
+    with pytest.raises(TypeError, match="not str"):
+        LiveFigure(lambda n: "only a caption", n=widgets.IntSlider(1, 0, 5))
+    plt.close("all")
+
+
+def test_prepare_draws_a_layout_ahead_without_changing_what_is_shown():
+    made = {}
+
+    def layout(size):
+        if size not in made:
+            made[size] = image_figure([np.zeros((size, size))], [f"{size} x {size}"])
+        return made[size].axes[0].images[0]
+
+    def draw(size, value):
+        shown = layout(size)
+        shown.set_data(np.full((size, size), value))
+        return [shown, f"{size} x {size} of {value}"]
+
+    live = LiveFigure(draw, size=widgets.IntSlider(4, 2, 8), value=widgets.IntSlider(1, 0, 9))
+    picture, caption = bytes(live.image.value), live.caption.value
+    for size in (2, 8):
+        live.prepare(size=size)
+    assert set(made) == {2, 4, 8}
+    assert (bytes(live.image.value), live.caption.value) == (picture, caption)
+    live.controls["size"].value = 8
+    assert live.caption.value == "8 x 8 of 1" and bytes(live.image.value) != picture
+    with pytest.raises(ValueError, match="no control named depth"):
+        live.prepare(depth=3)
     plt.close("all")
