@@ -1,6 +1,6 @@
 """What every grading job needs, imported once by the fork server of :mod:`autograder.runner`.
 
-Importing nbgrader (with jupyter_server, nbconvert, SQLAlchemy) takes about 3.5 s of CPU and the
+Importing nbgrader (with jupyter_server, nbconvert, SQLAlchemy) takes about 2 s of CPU and the
 libraries the test cells' context uses (NumPy, OpenCV, Matplotlib, seaborn, pandas) another 2 s:
 more than grading a short notebook. Jobs forked from a process that has imported them start in
 milliseconds. The environment variables are set first, because NumPy's BLAS and Matplotlib read
@@ -25,3 +25,10 @@ import tqdm.auto  # noqa: E402,F401
 import autograder.execute  # noqa: E402,F401
 import autograder.verdicts  # noqa: E402,F401
 import coursekit  # noqa: E402,F401
+
+# nbformat compiles its JSON schema (about 0.07 s each) the first time a process validates a
+# notebook, strictly and relaxed: once here instead of in every job.
+from nbformat.validator import get_validator  # noqa: E402
+
+for _relaxed in (False, True):
+    get_validator(4, 5, relax_add_props=_relaxed)

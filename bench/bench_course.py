@@ -3,7 +3,8 @@
 Executes every solution notebook (``solutions/*/*.ipynb``) top to bottom with nbclient, one
 after the other (as nbgrader's validation in ``tests/test_release.py`` runs them), and prints a markdown
 table of the wall time per notebook and in total, and whether the total is under the
-course's budget of 60 seconds. Then times ``feature_pipeline`` (notebook 4's reference
+course's budget: 60 seconds for notebooks 1 to 4 and 45 for notebook 5 (its own budget, see
+``bench_learned.py``), 105 seconds in all. Then times ``feature_pipeline`` (notebook 4's reference
 solution, with the reference ``correlate2d``, ``relu`` and ``max_pool2d`` it uses) on the
 coffee photo.
 
@@ -25,7 +26,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-BUDGET_SECONDS = 60.0
+#: 60 s for notebooks 1 to 4, 45 s for notebook 5 (``bench_learned.py``)
+BUDGET_SECONDS = 105.0
 PIPELINE_NOTEBOOK = ROOT / "solutions" / "04_pipeline" / "04_pipeline.ipynb"
 PIPELINE_CELLS = ("correlate2d", "relu", "max_pool2d", "feature_pipeline")
 
