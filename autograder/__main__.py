@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import alembic_head, course, demo, feedback, lms, notebooks, release
+from autograder import alembic_head, course, demo, feedback, lms, notebooks, release, runner
 from autograder.grade import grade
 from autograder.sandbox import SandboxUnavailable
 
@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / course.SOURCE).is_dir():
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
+    if args.command in ("release", "feedback", "export"):
+        runner.preload_nbgrader_only()   # nothing of a student's runs: nbgrader is all they need
     if args.command == "release":
         for path in release.release(root, args.output):
             print(f"wrote {path}")

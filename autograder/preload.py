@@ -5,6 +5,10 @@ libraries the test cells' context uses (NumPy, OpenCV, Matplotlib, seaborn, pand
 more than grading a short notebook. Jobs forked from a process that has imported them start in
 milliseconds. The environment variables are set first, because NumPy's BLAS and Matplotlib read
 them when they are imported.
+
+A command that grades nothing (``feedback``, ``export``, ``release``) sets
+``AUTOGRADER_PRELOAD=nbgrader`` (:func:`autograder.runner.preload_nbgrader_only`): its fork
+server imports nbgrader alone.
 """
 
 import os
@@ -13,18 +17,20 @@ from autograder.course import NBGRADER_SETTINGS
 
 os.environ.update(NBGRADER_SETTINGS)
 
-import cv2  # noqa: E402,F401
-import ipywidgets  # noqa: E402,F401
-import matplotlib.pyplot  # noqa: E402,F401
 import nbgrader.apps  # noqa: E402,F401
-import numpy  # noqa: E402,F401
-import pandas  # noqa: E402,F401
-import seaborn  # noqa: E402,F401
-import tqdm.auto  # noqa: E402,F401
 
-import autograder.execute  # noqa: E402,F401
-import autograder.verdicts  # noqa: E402,F401
-import coursekit  # noqa: E402,F401
+if os.environ.get("AUTOGRADER_PRELOAD") != "nbgrader":
+    import cv2  # noqa: F401
+    import ipywidgets  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import seaborn  # noqa: F401
+    import tqdm.auto  # noqa: F401
+
+    import autograder.execute  # noqa: F401
+    import autograder.verdicts  # noqa: F401
+    import coursekit  # noqa: F401
 
 # nbformat compiles its JSON schema (about 0.07 s each) the first time a process validates a
 # notebook, strictly and relaxed: once here instead of in every job.
