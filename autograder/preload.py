@@ -6,20 +6,20 @@ more than grading a short notebook. Jobs forked from a process that has imported
 milliseconds. The environment variables are set first, because NumPy's BLAS and Matplotlib read
 them when they are imported.
 
-A command that grades nothing (``feedback``, ``export``, ``release``) sets
-``AUTOGRADER_PRELOAD=nbgrader`` (:func:`autograder.runner.preload_nbgrader_only`): its fork
-server imports nbgrader alone.
+A command that grades nothing (``feedback``, ``export``, ``release``) calls
+:func:`autograder.runner.preload_nbgrader_only` first: its fork server imports nbgrader alone.
 """
 
 import os
 
 from autograder.course import NBGRADER_SETTINGS
+from autograder.runner import NBGRADER_ONLY, PRELOAD_VARIABLE
 
 os.environ.update(NBGRADER_SETTINGS)
 
 import nbgrader.apps  # noqa: E402,F401
 
-if os.environ.get("AUTOGRADER_PRELOAD") != "nbgrader":
+if os.environ.get(PRELOAD_VARIABLE) != NBGRADER_ONLY:
     import cv2  # noqa: F401
     import ipywidgets  # noqa: F401
     import matplotlib.pyplot  # noqa: F401

@@ -22,15 +22,16 @@ _SERVER = multiprocessing.get_context("forkserver")
 _SERVER.set_forkserver_preload(["autograder.preload"])
 
 
-#: Environment variable read by :mod:`autograder.preload` when the fork server starts.
-PRELOAD_VARIABLE = "AUTOGRADER_PRELOAD"
+#: Environment variable read by :mod:`autograder.preload` when the fork server starts, and
+#: the value that makes it import nbgrader alone.
+PRELOAD_VARIABLE, NBGRADER_ONLY = "AUTOGRADER_PRELOAD", "nbgrader"
 
 
 def preload_nbgrader_only() -> None:
     """For a command that runs nbgrader on no student's code (feedback, export, release): the
     fork server, when it starts, imports nbgrader alone, not the libraries of the test cells'
     context (about 2 s of CPU less). Call it before the first :func:`run_nbgrader`."""
-    os.environ[PRELOAD_VARIABLE] = "nbgrader"
+    os.environ[PRELOAD_VARIABLE] = NBGRADER_ONLY
 
 
 @dataclass(frozen=True)

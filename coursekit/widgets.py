@@ -11,10 +11,10 @@ A live figure is fast when it is drawn once and then only *changed*: the draw fu
 updates the data of its images (``set_data``) and returns the artists it changed; only
 those are drawn again, over a saved picture of the rest of the figure (Matplotlib's
 blitting), and the canvas is encoded as a JPEG by OpenCV, without Matplotlib's
-``savefig``. Text that changes with the controls (a measured distance, the current shift) is best returned as a
-*caption*, a string shown as text above the picture: the browser draws it, while
-Matplotlib 3.11 takes 13 to 18 ms to draw one line of text into the picture, a third of
-an update's time.
+``savefig``. Text that changes with the controls (a measured distance, the current
+shift) is best returned as a *caption*, a string shown as text above the picture: the
+browser draws it, while Matplotlib 3.11 takes 13 to 18 ms to draw one line of text into
+the picture, a third of an update's time.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ from coursekit.plotting import LIVE_DPI
 #: JPEG quality of a live figure's picture: at 90, without chroma subsampling, text and lines
 #: look as in the PNG at the figure's size.
 JPEG_QUALITY = 90
+
+#: What a draw function must return, for its error messages.
+_DRAW_RETURNS = "draw must return a Figure, or the artists it changed (at least one), all of one figure"
 
 #: What a draw function of a :class:`LiveFigure` returns: a figure to show in full, or
 #: the artists it changed in the figure on show, with any strings among them shown as the
@@ -202,8 +205,7 @@ class LiveFigure(widgets.VBox):
             shown.canvas.draw()
             return shown, []
         if isinstance(drawn, (str, bytes)) or not isinstance(drawn, Iterable):
-            raise TypeError("draw must return a Figure, or the artists it changed (at least one), all of one figure, "
-                            f"not {type(drawn).__name__}")
+            raise TypeError(f"{_DRAW_RETURNS}, not {type(drawn).__name__}")
         drawn = list(drawn)
         caption = [item for item in drawn if isinstance(item, str)]
         return self._blit([item for item in drawn if not isinstance(item, str)]), caption
@@ -226,7 +228,7 @@ class LiveFigure(widgets.VBox):
         """Draw the changing artists over the saved picture of the rest of their figure."""
         figures = {id(a.get_figure(root=True)): a.get_figure(root=True) for a in changed if isinstance(a, Artist)}
         if len(figures) != 1 or not all(isinstance(a, Artist) for a in changed):
-            raise TypeError("draw must return a Figure, or the artists it changed (at least one), all of one figure")
+            raise TypeError(_DRAW_RETURNS)
         (fig,) = figures.values()
         if fig is None:
             raise TypeError("draw returned artists that are not in any figure")
