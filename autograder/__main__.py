@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
     if args.command in ("release", "feedback", "export"):
-        runner.preload_nbgrader_only()   # nothing of a student's runs: nbgrader is all they need
+        runner.fork_from_this_process()   # nothing of a student's runs, from one thread
     if args.command == "release":
         for path in release.release(root, args.output):
             print(f"wrote {path}")
@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {path}")
             return 0
         demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course", db_url=args.db)
-        path = grade(demo_root, jobs=args.jobs, db_url=args.db)
+        path = grade(demo_root, jobs=args.jobs, db_url=args.db,
+                     options=(f"--SandboxedExecute.timeout={demo.CELL_TIMEOUT}",))
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
     elif args.command == "feedback":

@@ -40,6 +40,9 @@ DUE_DATES = {
     "03_invariance": "2026-10-19 17:00:00 UTC",
     "04_pipeline": "2026-10-26 17:00:00 UTC",
 }
+#: Seconds each cell may run in the demo class (the course's limit is 120 s): dee's never-ending
+#: cell is stopped as it would be in real grading, without keeping the demo waiting two minutes.
+CELL_TIMEOUT = 30
 #: Submission times (``timestamp.txt``) of the late submissions: ada hands in 02_equivariance
 #: a day and a half after its due date (2 started days late).
 LATE = {"ada/02_equivariance": "2026-10-14 05:00:00.000000 UTC"}

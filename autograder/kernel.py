@@ -11,6 +11,7 @@ import inspect
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,8 @@ from autograder import sandbox, wire
 
 #: Name under which the grader's side of :mod:`autograder.wire` lives in the kernel.
 HARNESS = "_autograder_wire"
+#: What the student's own ``input()`` gets while the grader calls their functions.
+NO_INPUT = "(error: input() gets no answer while the grader calls your functions)"
 
 
 class KernelDied(RuntimeError):
@@ -104,6 +107,9 @@ class StudentKernel:
         self.manager: _SandboxedKernelManager | None = None
         self.client = None
         self._serving: str | None = None   # msg_id of the running wire.serve() loop, if any
+        self._listener: socket.socket | None = None
+        self._connection: socket.socket | None = None   # wire.serve's end of the calls socket
+        self._inbox = bytearray()
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -113,8 +119,18 @@ class StudentKernel:
         if cache is not None:
             for item in cache.glob("fontlist-*.json"):
                 shutil.copy(item, home / ".matplotlib" / item.name)
-        for stale in self.scratch.glob("kernel-ipc-*"):
-            stale.unlink()
+        for stale in [*self.scratch.glob("kernel-ipc-*"), self.calls_path]:
+            if stale.exists() or stale.is_symlink():
+                stale.unlink()
+        # the socket the calls of the student's functions go through (wire.serve connects to it):
+        # made before the kernel starts, so no student code can be there first
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(str(self.calls_path))
+        os.chmod(self.calls_path, 0o666)
+        self._listener.listen(4)
+        self._listener.setblocking(False)
+        self._connection = None
+        self._inbox = bytearray()
         if self.isolate:
             sandbox.prepare_scratch(self.scratch, self.slot)
         manager = _SandboxedKernelManager(
@@ -144,15 +160,24 @@ class StudentKernel:
                           (("stdin", client.stdin_channel), ("shell", client.shell_channel),
                            ("iopub", client.iopub_channel))}
         self._poller = zmq.Poller()
-        for socket in self._channels:
-            self._poller.register(socket, zmq.POLLIN)
+        for channel_socket in self._channels:
+            self._poller.register(channel_socket, zmq.POLLIN)
         self._harness_loaded = False
         self._serving = None
+
+    @property
+    def calls_path(self) -> Path:
+        """The Unix socket, in the scratch folder, that :func:`wire.serve` connects to."""
+        return self.scratch / "calls.sock"
 
     def stop(self) -> None:
         if self.client is not None:
             self.client.stop_channels()
         self._serving = None
+        self._hang_up()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         if self.manager is not None:
             try:
                 self.manager.shutdown_kernel(now=True)
@@ -265,32 +290,38 @@ class StudentKernel:
         :func:`wire.call_in_kernel`) decoded, or raises :class:`KernelDied`/:class:`CallTimeout`.
 
         The calls go through one :func:`wire.serve` loop in the kernel (started by the first
-        call, ended by :meth:`end_calls` or the next :meth:`execute`): the request is the reply
-        to the loop's pending ``input()``, the answer the prompt of its next one."""
+        call, ended by :meth:`end_calls` or the next :meth:`execute`), over the socket at
+        :attr:`calls_path`: a request, then the kernel's requests to run grader-side callables,
+        each answered, then the answer."""
         callables: list = []
         request = wire.dumps([list(args), kwargs], callables)
         deadline = time.monotonic() + timeout
         if self._serving is None:
             self._start_serving(name, deadline)
-        self.client.input(f"{wire.CALL}{name}\n{request}")
+        self._send(f"{wire.CALL}{name}\n{request}", deadline)
         while True:
-            kind, prompt = self._serve_event(deadline)
-            if kind == "input" and prompt[:1] == wire.ANSWER:
-                if len(prompt) > wire.MAX_CHARS * 2:
-                    raise wire.WireError(f"the answer of {name}() is too large")
-                return json.loads(prompt[1:])
-            if kind == "input":   # a grader-side callable is asked for (or the student's own input())
-                self.client.input(self._run_callback(prompt, callables, callback))
+            kind, text = self._serve_event(deadline)
+            if kind == "message" and text[:1] == wire.ANSWER:
+                return json.loads(text[1:])
+            if kind == "message":   # a grader-side callable is asked for
+                self._send(self._run_callback(text, callables, callback), deadline)
+            elif kind == "input":   # the student's own input(): no data of the grader's
+                self.client.input(NO_INPUT)
             elif kind == "timeout":
                 if not self._abort_serving():
                     raise KernelDied(f"{name}() did not return within {timeout:g} s and the kernel did not respond "
                                      "to an interrupt")
                 raise CallTimeout(f"{name}() did not return within {timeout:g} s")
+            elif kind == "too large":
+                self._abort_serving()
+                raise wire.WireError(f"the answer of {name}() is too large")
             elif kind == "died":
                 self._serving = None
+                self._hang_up()
                 raise KernelDied(f"the kernel died while running {name}()")
             else:   # the loop ended without answering
                 self._serving = None
+                self._hang_up()
                 raise wire.WireError(f"{name}() ended the grader's call loop instead of returning")
 
     def end_calls(self, grace: float = 10.0) -> None:
@@ -300,26 +331,30 @@ class StudentKernel:
             return
         if not self.alive():
             self._serving = None
+            self._hang_up()
             return
-        self.client.input(wire.STOP)
-        if self._stop_answering(time.monotonic() + grace) == "timeout" and not self._abort_serving():
+        deadline = time.monotonic() + grace
+        self._send(wire.STOP, deadline)
+        if self._stop_answering(deadline) == "timeout" and not self._abort_serving():
             self.restart()
         self._serving = None
 
     def _start_serving(self, name: str, deadline: float) -> None:
-        self._serving = self.client.execute(f"{HARNESS}.serve(globals())", silent=True, store_history=False,
-                                            allow_stdin=True, stop_on_error=False)
-        kind, prompt = self._serve_event(deadline)
-        if kind == "input" and prompt == wire.READY:
+        self._hang_up()
+        self._serving = self.client.execute(f"{HARNESS}.serve(globals(), {str(self.calls_path)!r})", silent=True,
+                                            store_history=False, allow_stdin=True, stop_on_error=False)
+        kind, text = self._serve_event(deadline)
+        if kind == "message" and text == wire.READY:
             return
         if kind == "died":
             self._serving = None
             raise KernelDied(f"the kernel died before {name}() was called")
         if kind == "timeout" and not self._abort_serving():
             raise KernelDied(f"the kernel did not answer before {name}() was called")
-        if kind == "input":
+        if kind in ("message", "input"):
             self.end_calls()
         self._serving = None
+        self._hang_up()
         raise wire.WireError(f"the kernel did not start the grader's call loop for {name}()")
 
     def _abort_serving(self, grace: float = 5.0) -> bool:
@@ -337,22 +372,101 @@ class StudentKernel:
         dies ("died") or ``deadline`` passes ("timeout")."""
         while True:
             kind, _ = self._serve_event(deadline)
-            if kind != "input":
+            if kind == "message":
+                self._send(wire.STOP, deadline)
+            elif kind == "input":
+                self.client.input(NO_INPUT)
+            elif kind != "too large":
+                self._hang_up()
                 return kind
-            self.client.input(wire.STOP)
+
+    def _send(self, text: str, deadline: float) -> None:
+        """Send ``text`` to the call loop (nothing if it hung up: its end shows as "done")."""
+        if self._connection is None:
+            return
+        try:
+            self._connection.settimeout(max(deadline - time.monotonic(), 0.01))
+            self._connection.sendall(wire.frame(text))
+        except OSError:   # hung up, or not reading: the loop's end or the deadline tells the rest
+            self._hang_up()
+
+    def _hang_up(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        self._connection = None
+        self._inbox.clear()
+
+    def _next_message(self) -> str | None:
+        """A whole message of the call loop from what was received, or None; raises
+        :class:`OverflowError` for one over :data:`wire.MAX_CHARS` characters."""
+        if len(self._inbox) < wire.HEADER:
+            return None
+        size = int.from_bytes(self._inbox[:wire.HEADER], "big")
+        if size > 4 * wire.MAX_CHARS:
+            raise OverflowError(size)
+        if len(self._inbox) < wire.HEADER + size:
+            return None
+        data = bytes(self._inbox[wire.HEADER:wire.HEADER + size])
+        del self._inbox[:wire.HEADER + size]
+        return data.decode("utf-8", errors="replace")
 
     def _serve_event(self, deadline: float) -> tuple[str, str]:
-        """The next event of the call loop: ("input", prompt), ("done", "") when its execution
-        replied, ("died", "") or ("timeout", "") at ``deadline``. Other messages are dropped."""
-        for channel, message in self._messages(self._serving, deadline):
-            if channel in ("timeout", "died"):
-                return channel, ""
-            if channel == "stdin" and message["header"]["msg_type"] == "input_request":
-                prompt = message["content"].get("prompt", "")
-                return "input", prompt if isinstance(prompt, str) else ""
-            if channel == "shell":
-                return "done", ""
-        return "timeout", ""   # not reached: the messages end with a time-out or a death
+        """The next event of the call loop: ("message", text) from its socket, ("input",
+        prompt) when the student's code calls ``input()``, ("done", "") when its execution
+        replied, ("too large", "") for a message over the limit, ("died", "") or ("timeout", "")
+        at ``deadline``. Other Jupyter messages are dropped."""
+        poller = zmq.Poller()
+        for channel_socket in self._channels:
+            poller.register(channel_socket, zmq.POLLIN)
+        watched = self._connection if self._connection is not None else self._listener
+        poller.register(watched, zmq.POLLIN)
+        while True:
+            try:
+                message = self._next_message()
+            except OverflowError:
+                self._hang_up()
+                return "too large", ""
+            if message is not None:
+                return "message", message
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout", ""
+            ready = dict(poller.poll(min(remaining, 1.0) * 1000))
+            if not ready:
+                if not self.manager.is_alive():
+                    return "died", ""
+                continue
+            if watched in ready or watched.fileno() in ready:
+                poller.unregister(watched)
+                if self._connection is None:
+                    try:
+                        self._connection, _ = self._listener.accept()
+                    except OSError:
+                        pass
+                else:
+                    try:
+                        chunk = self._connection.recv(1 << 20, socket.MSG_DONTWAIT)
+                    except (BlockingIOError, InterruptedError):
+                        chunk = None
+                    except OSError:
+                        chunk = b""
+                    if chunk == b"":   # the loop hung up: its execution's reply will say how it ended
+                        self._hang_up()
+                    elif chunk:
+                        self._inbox += chunk
+                watched = self._connection if self._connection is not None else self._listener
+                poller.register(watched, zmq.POLLIN)
+            for channel_socket in sorted((s for s in ready if s in self._channels),
+                                         key=lambda s: self._channels[s][0] != "stdin"):
+                name, channel = self._channels[channel_socket]
+                reply = channel.get_msg(timeout=0)
+                if reply.get("parent_header", {}).get("msg_id") != self._serving:
+                    continue
+                if name == "stdin" and reply["header"]["msg_type"] == "input_request":
+                    prompt = reply["content"].get("prompt", "")
+                    return "input", prompt if isinstance(prompt, str) else ""
+                if name == "shell":
+                    return "done", ""
 
     def _messages(self, msg_id: str | None, deadline: float) -> Iterator[tuple[str, dict]]:
         """The kernel's messages answering ``msg_id`` as (channel name, message), stdin first
@@ -369,8 +483,8 @@ class StudentKernel:
                     yield "died", {}
                     return
                 continue
-            for socket in sorted(ready, key=lambda s: self._channels[s][0] != "stdin"):
-                name, channel = self._channels[socket]
+            for channel_socket in sorted(ready, key=lambda s: self._channels[s][0] != "stdin"):
+                name, channel = self._channels[channel_socket]
                 message = channel.get_msg(timeout=0)
                 if message.get("parent_header", {}).get("msg_id") == msg_id:
                     yield name, message

@@ -7,6 +7,10 @@ new interpreter that imports them again (about 5 s of CPU per job). The fork ser
 single-threaded process started on first use; it never runs a student's code or nbgrader.
 It listens on a Unix socket in a private temporary folder (mode 0700, Python >= 3.11.1), which
 the sandboxed kernels cannot see.
+
+A command that runs nbgrader on nobody's code from a single thread (``release``, ``feedback``,
+``export``) calls :func:`fork_from_this_process`: its nbgrader commands are forked from the
+command's own process, which has imported nbgrader already, without starting a fork server.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import multiprocessing
 import os
 import resource
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,16 +27,23 @@ _SERVER = multiprocessing.get_context("forkserver")
 _SERVER.set_forkserver_preload(["autograder.preload"])
 
 
-#: Environment variable read by :mod:`autograder.preload` when the fork server starts, and
-#: the value that makes it import nbgrader alone.
-PRELOAD_VARIABLE, NBGRADER_ONLY = "AUTOGRADER_PRELOAD", "nbgrader"
+_fork_here = False
 
 
-def preload_nbgrader_only() -> None:
-    """For a command that runs nbgrader on no student's code (feedback, export, release): the
-    fork server, when it starts, imports nbgrader alone, not the libraries of the test cells'
-    context (about 2 s of CPU less). Call it before the first :func:`run_nbgrader`."""
-    os.environ[PRELOAD_VARIABLE] = NBGRADER_ONLY
+def fork_from_this_process() -> None:
+    """For a command that runs nbgrader on no student's code (release, feedback, export): fork
+    its nbgrader processes from this one, which has imported nbgrader already, instead of from
+    a fork server that would import it again (about 2 s of CPU per command). Only while this
+    process has a single thread (forking a threaded process is unsafe); otherwise, and for
+    grading, the fork server is used."""
+    global _fork_here
+    _fork_here = True
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if _fork_here and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return _SERVER
 
 
 @dataclass(frozen=True)
@@ -78,13 +90,16 @@ def _nbgrader_main(args: list[str], cwd: str, env: dict[str, str], log: str, mem
 
 def run_nbgrader(args: list[str], *, cwd: Path, env: dict[str, str], log: Path, timeout: float | None,
                  memory: int | None = None) -> Finished:
-    """Run ``nbgrader ARGS`` in a process forked from the pre-loaded fork server.
+    """Run ``nbgrader ARGS`` in a process forked from the pre-loaded fork server (or from this
+    process, see :func:`fork_from_this_process`).
 
     Its standard output and error go to ``log`` (returned as ``output``). ``memory`` limits its
     address space; after ``timeout`` seconds (``None``: no limit) it is killed (and the kernels
     it started die with it) and ``returncode`` is ``None``. Safe to call from several threads.
     """
-    process = _SERVER.Process(target=_nbgrader_main, args=(list(args), str(cwd), dict(env), str(log), memory),
+    sys.stdout.flush()   # a forked child would write what is still buffered to its log
+    sys.stderr.flush()
+    process = _context().Process(target=_nbgrader_main, args=(list(args), str(cwd), dict(env), str(log), memory),
                               name="nbgrader " + " ".join(args[:2]))
     process.start()
     process.join(timeout)

@@ -248,8 +248,10 @@ def test_student_lab_opens_the_first_notebook_and_shows_the_whole_course(page, l
         timeout=120_000,
     )
     assert "/lab/tree/notebooks/01_translation/01_translation.ipynb" in page.url
-    # the file browser opens in the notebook's folder (wait for it: it may get there after the
-    # notebook opened, and would then leave the folder the test went to) ...
+    # the lab has restored its layout (the file browser's folder included: on a busy machine it
+    # can get there after the notebook opened, and would then leave the folder the test went to)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    # the file browser opens in the notebook's folder ...
     page.wait_for_function("() => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
                            ".some(e => e.innerText.trim() === '01_translation.ipynb')", timeout=60_000)
     # ... and from the course root, every notebook is reachable through it

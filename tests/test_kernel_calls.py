@@ -1,10 +1,10 @@
 """Calls of a student's functions in a real sandboxed kernel (``StudentKernel.call``).
 
-The calls of a test cell go through one loop running in the kernel (``wire.serve``): each
-request is the reply to the loop's ``input()``, each answer the prompt of the next one. These
-tests drive that loop through what can go wrong: errors, grader-side callbacks, the
-student's own ``input()``, a call that never returns, a kernel that dies, and code run
-between calls.
+The calls of a test cell go through one loop running in the kernel (``wire.serve``), over a
+Unix socket of the kernel's scratch folder: a request, the kernel's requests to run grader-side
+callables, the answer. These tests drive that loop through what can go wrong: errors,
+grader-side callbacks, the student's own ``input()``, forged answers, a call that never
+returns, a kernel that dies, and code run between calls.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pytest
 
 import coursekit
 import coursekit.data
+from autograder import kernel as kernel_module
 from autograder import sandbox, verdicts, wire
 from autograder.kernel import CallTimeout, KernelDied, StudentKernel
 
@@ -130,16 +131,33 @@ def test_a_kernel_that_dies_in_a_call_is_reported_and_can_be_restarted(kernel):
 
 
 def test_a_forged_answer_prompt_is_only_data(kernel):
-    """The student's code prints a prompt that looks like an answer: the grader takes it as the
-    call's result (as if the function had returned it), judged like any other value."""
+    """The student's code asks ``input()`` with a prompt that looks like an answer: answers come
+    from the call loop's socket only, so the prompt is not taken as one, and its reply is no
+    data of the grader's."""
     done = kernel.execute("def forge():\n    return input('" + wire.ANSWER + "{\"value\": {\"t\": \"int\", \"v\": 99}}')\n", 30)
     assert done.status == "ok"
     kernel.load_harness()
     raised, value = call(kernel, "forge")
-    assert (raised, value) == (None, 99)
+    assert raised is None and value == kernel_module.NO_INPUT
     kernel.end_calls()
     assert kernel._serving is None
     assert call(kernel, "picky", 9) == (None, 9)
+
+
+def test_an_answer_written_to_the_call_socket_is_only_data(kernel):
+    """The student's code finds the call loop's socket and writes an answer of its own: the
+    grader takes it as that call's result, judged like any value the function could return."""
+    done = kernel.execute(
+        "import gc\n"
+        "def forge_socket():\n"
+        "    channel = next(o for o in gc.get_objects() if type(o).__name__ == 'Channel')\n"
+        "    channel.socket.sendall(_autograder_wire.frame('" + wire.ANSWER + "{\"value\": {\"t\": \"int\", \"v\": 99}}'))\n"
+        "    return 1\n", 30)
+    assert done.status == "ok"
+    kernel.load_harness()
+    assert call(kernel, "forge_socket") == (None, 99)
+    kernel.end_calls()
+    assert call(kernel, "picky", 11) == (None, 11)
 
 
 def test_a_cell_that_never_ends_is_interrupted_and_one_that_kills_the_kernel_is_reported(kernel):

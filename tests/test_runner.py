@@ -74,3 +74,63 @@ def test_the_fork_server_stays_single_threaded():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env=course.nbgrader_env())
     assert done.stdout.strip() == "1", done.stdout + done.stderr
+
+
+def test_nbgraders_metadata_check_gives_the_same_verdicts_with_its_schema_checked_once(monkeypatch):
+    import jsonschema
+    import pytest
+    from nbgrader.nbgraderformat import MetadataValidator
+
+    from autograder.schemas import OnceCheckedSchemas
+
+    schema = MetadataValidator().schema
+    good = {"grade": True, "grade_id": "t", "locked": True, "points": 1, "schema_version": 3, "solution": False}
+    bad = [dict(good, points="one"), dict(good, grade="yes"), {k: v for k, v in good.items() if k != "locked"},
+           dict(good, extra=1)]
+    checks = []
+    kind = jsonschema.validators.validator_for(schema)
+    original = kind.check_schema
+    monkeypatch.setattr(kind, "check_schema", classmethod(lambda cls, s, **k: (checks.append(s), original(s))[1]))
+    once = OnceCheckedSchemas()
+    for _ in range(3):
+        once.validate(good, schema)
+    for instance in bad:
+        try:
+            jsonschema.validate(instance, schema)
+        except jsonschema.ValidationError as error:
+            expected = error.message
+        else:
+            expected = None
+        if expected is None:
+            once.validate(instance, schema)
+        else:
+            with pytest.raises(jsonschema.ValidationError) as raised:
+                once.validate(instance, schema)
+            assert raised.value.message == expected
+    assert sum(1 for s in checks if s is schema) == 1 + len(bad), "jsonschema.validate checks the schema every time"
+    with pytest.raises(jsonschema.SchemaError):
+        OnceCheckedSchemas().validate({}, {"type": 12})
+
+
+def test_a_single_threaded_command_forks_its_jobs_itself_and_a_threaded_one_uses_the_fork_server(tmp_path: Path):
+    script = f"""
+import threading, multiprocessing.forkserver as fs
+from pathlib import Path
+from autograder import course, runner
+runner.fork_from_this_process()
+def version():
+    done = runner.run_nbgrader(["--version"], cwd=Path({str(tmp_path)!r}), env=course.nbgrader_env(),
+                               log=Path({str(tmp_path)!r}) / "job.log", timeout=120)
+    assert done.returncode == 0 and done.output.strip(), done
+    return fs._forkserver._forkserver_pid is not None
+print("fork server after a job from one thread:", version())
+stop = threading.Event()
+waiting = threading.Thread(target=stop.wait)
+waiting.start()
+print("fork server after a job with two threads:", version())
+stop.set()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "fork server after a job from one thread: False" in done.stdout
+    assert "fork server after a job with two threads: True" in done.stdout

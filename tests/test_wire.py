@@ -366,3 +366,21 @@ def test_string_arrays_can_be_checked_for_changes():
     namespace = {"upper": lambda x: np.char.upper(x)}
     answer = json.loads(wire.call_in_kernel(namespace, "upper", wire.dumps([[np.array([["a", "b"]])], {}])))
     assert "error" not in answer and answer["changed"] == {}
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(3.0), np.zeros((2, 3), np.uint8), np.array(5), np.array(["ab", "c"]), np.array([True, False]),
+    np.zeros((0, 4)), np.asfortranarray(np.ones((2, 3))), np.array([1 + 2j]), np.array(["2020-01-01"], dtype="M8[D]"),
+    np.zeros((1,) * 10), np.arange(6, dtype=">i4").reshape(2, 3), np.array([b"xy"]), np.float32(1.5) * np.ones((4, 4)),
+    np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")]),
+], ids=lambda a: f"{a.dtype.str}{a.shape}")
+def test_arrays_are_read_as_numpy_reads_them(array):
+    data = base64.b64decode(npy(array))
+    fast, slow = wire.load_array(data), np.load(io.BytesIO(data), allow_pickle=False)
+    assert type(fast) is np.ndarray and fast.dtype == slow.dtype and fast.shape == slow.shape
+    assert fast.tobytes() == slow.tobytes() and fast.flags.writeable
+    for cut in (len(data) - 1, len(data) - 8, 12):   # truncated: an error, as np.load gives
+        with pytest.raises(Exception):
+            wire.load_array(data[:cut])
+    longer = data + b"\0" * 8   # more bytes than its header says: read as np.load reads them
+    assert wire.load_array(longer).tobytes() == np.load(io.BytesIO(longer), allow_pickle=False).tobytes()
