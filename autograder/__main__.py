@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
                                        help="per-student HTML feedback in feedback/ (hidden tests' source removed)")
     feedback_cmd.add_argument("--db", metavar="URL", default=None,
                               help=DB_HELP)
+    feedback_cmd.add_argument("-j", "--jobs", type=int, default=None,
+                              help="assignments at a time (default: the number of CPU cores)")
     export = commands.add_parser("export", parents=[course_option],
                                  help="the gradebook (autograded and manual scores) as reports/gradebook.csv")
     export.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         print((path.parent / "summary.txt").read_text(encoding="utf-8"))
         print(f"grades written to {path}")
     elif args.command == "feedback":
-        written = feedback.generate(root, args.db)
+        written = feedback.generate(root, args.db, jobs=args.jobs)
         for path in written.pages:
             print(f"wrote {path}")
         for assignment in written.skipped:

@@ -87,6 +87,16 @@ def run_nbgrader(root: Path, *args: str, timeout: float | None = None,
                                    timeout=timeout, memory=memory)
 
 
+def run_nbgrader_many(root: Path, commands: list[list[str]], *, jobs: int, timeout: float | None = None,
+                      memory: int | None = None) -> list[runner.Finished]:
+    """:func:`run_nbgrader` for several commands, at most ``jobs`` at a time; how each ended,
+    in order (see :func:`autograder.runner.run_many`)."""
+    env = dict(nbgrader_env(), **NBGRADER_SETTINGS)
+    with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
+        return runner.run_many(commands, cwd=root, env=env, folder=Path(tmp), jobs=jobs, timeout=timeout,
+                               memory=memory)
+
+
 def config(root: Path) -> Config:
     """The course's nbgrader configuration, as nbgrader loads it from ``root/nbgrader_config.py``
     (and the files that one loads); empty when the course has none."""

@@ -17,6 +17,7 @@ steps, each a preprocessor of its own (:data:`FEEDBACK_PREPROCESSORS`):
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,17 +223,18 @@ def nbgrader_options(db_url: str) -> tuple[str, ...]:
             f"--CourseDirectory.db_url={db_url}")
 
 
-def generate(root: Path, db_url: str | None = None) -> Feedback:
+def generate(root: Path, db_url: str | None = None, jobs: int | None = None) -> Feedback:
     """Feedback under ``feedback/`` for every graded submission, from the gradebook at
-    ``db_url`` (default: the course's configured one). Never stops at an assignment nobody
-    submitted; an assignment nbgrader fails on is reported and the others still get theirs."""
+    ``db_url`` (default: the course's configured one), ``jobs`` assignments at a time (default:
+    the machine's cores). Never stops at an assignment nobody submitted; an assignment nbgrader
+    fails on is reported and the others still get theirs."""
     root = root.resolve()
     url = course.db_url(root, db_url)
     result = Feedback()
     graded = graded_assignments(root)
     result.skipped = [a for a in course.assignments(root) if a not in graded]
-    for assignment in graded:
-        done = course.run_nbgrader(root, "generate_feedback", assignment, "--force", *nbgrader_options(url))
+    commands = [["generate_feedback", assignment, "--force", *nbgrader_options(url)] for assignment in graded]
+    for assignment, done in zip(graded, course.run_nbgrader_many(root, commands, jobs=jobs or os.cpu_count() or 1)):
         if done.returncode != 0:
             result.failed[assignment] = done.output[-2000:]
     result.pages = sorted((root / "feedback").rglob("*.html"))

@@ -16,10 +16,13 @@ command's own process, which has imported nbgrader already, without starting a f
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import resource
 import sys
 import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +91,30 @@ def _nbgrader_main(args: list[str], cwd: str, env: dict[str, str], log: str, mem
     os._exit(code)
 
 
+def _start(args: list[str], cwd: Path, env: dict[str, str], log: Path,
+           memory: int | None) -> multiprocessing.process.BaseProcess:
+    sys.stdout.flush()   # a forked child would write what is still buffered to its log
+    sys.stderr.flush()
+    process = _context().Process(target=_nbgrader_main, args=(list(args), str(cwd), dict(env), str(log), memory),
+                                 name="nbgrader " + " ".join(args[:2]))
+    process.start()
+    return process
+
+
+def _finish(process: multiprocessing.process.BaseProcess, log: Path) -> Finished:
+    """Kill ``process`` if it still runs (returncode None), collect it, read its output."""
+    if process.is_alive():
+        process.kill()
+        process.join()
+        returncode = None
+    else:
+        process.join()
+        returncode = process.exitcode
+    process.close()
+    output = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+    return Finished(returncode, output)
+
+
 def run_nbgrader(args: list[str], *, cwd: Path, env: dict[str, str], log: Path, timeout: float | None,
                  memory: int | None = None) -> Finished:
     """Run ``nbgrader ARGS`` in a process forked from the pre-loaded fork server (or from this
@@ -97,18 +124,29 @@ def run_nbgrader(args: list[str], *, cwd: Path, env: dict[str, str], log: Path, 
     address space; after ``timeout`` seconds (``None``: no limit) it is killed (and the kernels
     it started die with it) and ``returncode`` is ``None``. Safe to call from several threads.
     """
-    sys.stdout.flush()   # a forked child would write what is still buffered to its log
-    sys.stderr.flush()
-    process = _context().Process(target=_nbgrader_main, args=(list(args), str(cwd), dict(env), str(log), memory),
-                              name="nbgrader " + " ".join(args[:2]))
-    process.start()
+    process = _start(args, cwd, env, log, memory)
     process.join(timeout)
-    if process.is_alive():
-        process.kill()
-        process.join()
-        returncode = None
-    else:
-        returncode = process.exitcode
-    process.close()
-    output = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
-    return Finished(returncode, output)
+    return _finish(process, log)
+
+
+def run_many(commands: Sequence[list[str]], *, cwd: Path, env: dict[str, str], folder: Path, jobs: int,
+             timeout: float | None = None, memory: int | None = None) -> list[Finished]:
+    """Run several nbgrader commands as :func:`run_nbgrader` runs one, at most ``jobs`` at a
+    time, from this thread alone (so a single-threaded command still forks them from its own
+    process); their output goes to files in ``folder``. Returns how each ended, in order."""
+    pending = list(enumerate(commands))
+    running: dict[object, tuple[int, multiprocessing.process.BaseProcess, float]] = {}
+    finished: dict[int, Finished] = {}
+    while pending or running:
+        while pending and len(running) < max(jobs, 1):
+            index, args = pending.pop(0)
+            process = _start(args, cwd, env, folder / f"{index}.log", memory)
+            running[process.sentinel] = (index, process, time.monotonic())
+        first_deadline = None if timeout is None else min(started for *_, started in running.values()) + timeout
+        multiprocessing.connection.wait(list(running), None if first_deadline is None
+                                        else max(first_deadline - time.monotonic(), 0.0))
+        for sentinel, (index, process, started) in list(running.items()):
+            if process.exitcode is not None or (timeout is not None and time.monotonic() - started >= timeout):
+                del running[sentinel]
+                finished[index] = _finish(process, folder / f"{index}.log")
+    return [finished[index] for index in range(len(commands))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -134,3 +135,16 @@ stop.set()
     assert done.returncode == 0, done.stderr[-3000:]
     assert "fork server after a job from one thread: False" in done.stdout
     assert "fork server after a job with two threads: True" in done.stdout
+
+
+def test_several_commands_run_side_by_side_in_order_each_with_its_time_limit(tmp_path: Path):
+    # nbgrader runs the folder's nbgrader_config.py: it hangs the `db student list` command only
+    (tmp_path / "nbgrader_config.py").write_text("import sys, time\nif 'student' in sys.argv:\n    time.sleep(120)\n")
+    (tmp_path / "logs").mkdir()
+    commands = [["--version"], ["db", "student", "list"], ["--version"], ["--version"]]
+    started = time.monotonic()
+    done = runner.run_many(commands, cwd=tmp_path, env=course.nbgrader_env(), folder=tmp_path / "logs", jobs=2,
+                           timeout=5)
+    assert time.monotonic() - started < 60
+    assert [d.returncode for d in done] == [0, None, 0, 0]
+    assert all(nbgrader.__version__ in done[i].output for i in (0, 2, 3))
