@@ -1,7 +1,7 @@
 """Grading throughput: ``python -m autograder grade`` against plain ``nbgrader autograde``.
 
-Builds one class of ``--students`` students (default 32), each handing in all four
-assignments, and grades the same ``submitted/`` files twice, side by side in one run:
+Builds one class of ``--students`` students (default 32), each handing in every
+assignment, and grades the same ``submitted/`` files twice, side by side in one run:
 
 * **plain nbgrader**: a course folder whose ``nbgrader_config.py`` sets only the course id and
   the folder names, so nbgrader's default pipeline runs (in-kernel ``Execute``, 30 s cell
