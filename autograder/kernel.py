@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,8 @@ from autograder import sandbox, wire
 
 #: Name under which the grader's side of :mod:`autograder.wire` lives in the kernel.
 HARNESS = "_autograder_wire"
+#: Largest message accepted from the call loop (bytes).
+MAX_MESSAGE = 2 * wire.MAX_CHARS
 #: What the student's own ``input()`` gets while the grader calls their functions.
 NO_INPUT = "(error: input() gets no answer while the grader calls your functions)"
 
@@ -95,6 +98,14 @@ def _matplotlib_cache() -> Path | None:
         return None
 
 
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder (not what a link points to), if there is one."""
+    if path.is_symlink() or path.is_file() or path.exists() and not path.is_dir():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
 class StudentKernel:
     """One sandboxed kernel with its scratch folder. Use as a context manager."""
 
@@ -107,6 +118,7 @@ class StudentKernel:
         self.manager: _SandboxedKernelManager | None = None
         self.client = None
         self._serving: str | None = None   # msg_id of the running wire.serve() loop, if any
+        self._calls = 0                     # calls made: each call's number, echoed by its answer
         self._listener: socket.socket | None = None
         self._connection: socket.socket | None = None   # wire.serve's end of the calls socket
         self._inbox = bytearray()
@@ -119,14 +131,15 @@ class StudentKernel:
         if cache is not None:
             for item in cache.glob("fontlist-*.json"):
                 shutil.copy(item, home / ".matplotlib" / item.name)
-        for stale in [*self.scratch.glob("kernel-ipc-*"), self.calls_path]:
-            if stale.exists() or stale.is_symlink():
-                stale.unlink()
-        # the socket the calls of the student's functions go through (wire.serve connects to it):
-        # made before the kernel starts, so no student code can be there first
+        for stale in [*self.scratch.glob("kernel-ipc-*"), self.calls_path.parent]:
+            _remove(stale)   # whatever an earlier kernel of this student left there
+        # the socket the calls of the student's functions go through (wire.serve connects to it),
+        # in a folder only the kernel's user can enter (prepare_scratch hands it over when grading
+        # as root), made before the kernel starts, so no student code can be there first; a
+        # connection is the harness's only if its first message carries the token of the loop
+        self.calls_path.parent.mkdir(mode=0o700)
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(str(self.calls_path))
-        os.chmod(self.calls_path, 0o666)
         self._listener.listen(4)
         self._listener.setblocking(False)
         self._connection = None
@@ -168,7 +181,7 @@ class StudentKernel:
     @property
     def calls_path(self) -> Path:
         """The Unix socket, in the scratch folder, that :func:`wire.serve` connects to."""
-        return self.scratch / "calls.sock"
+        return self.scratch / "calls" / "socket"
 
     def stop(self) -> None:
         if self.client is not None:
@@ -298,11 +311,16 @@ class StudentKernel:
         deadline = time.monotonic() + timeout
         if self._serving is None:
             self._start_serving(name, deadline)
-        self._send(f"{wire.CALL}{name}\n{request}", deadline)
+        self._calls += 1
+        number = str(self._calls)
+        self._send(f"{wire.CALL}{number}:{name}\n{request}", deadline)
         while True:
             kind, text = self._serve_event(deadline)
             if kind == "message" and text[:1] == wire.ANSWER:
-                return json.loads(text[1:])
+                answered, _, answer = text[1:].partition("\n")
+                if answered == number:
+                    return json.loads(answer)
+                continue   # not this call's: written by the student's code, or a stale one
             if kind == "message":   # a grader-side callable is asked for
                 self._send(self._run_callback(text, callables, callback), deadline)
             elif kind == "input":   # the student's own input(): no data of the grader's
@@ -341,17 +359,21 @@ class StudentKernel:
 
     def _start_serving(self, name: str, deadline: float) -> None:
         self._hang_up()
-        self._serving = self.client.execute(f"{HARNESS}.serve(globals(), {str(self.calls_path)!r})", silent=True,
-                                            store_history=False, allow_stdin=True, stop_on_error=False)
+        token = secrets.token_hex(16)   # sent over Jupyter's signed channel, echoed on the socket
+        self._serving = self.client.execute(f"{HARNESS}.serve(globals(), {str(self.calls_path)!r}, {token!r})",
+                                            silent=True, store_history=False, allow_stdin=True, stop_on_error=False)
         kind, text = self._serve_event(deadline)
-        if kind == "message" and text == wire.READY:
+        while kind == "message" and text != wire.READY + token:   # another connection than the loop's
+            self._hang_up()
+            kind, text = self._serve_event(deadline)
+        if kind == "message":
             return
         if kind == "died":
             self._serving = None
             raise KernelDied(f"the kernel died before {name}() was called")
         if kind == "timeout" and not self._abort_serving():
             raise KernelDied(f"the kernel did not answer before {name}() was called")
-        if kind in ("message", "input"):
+        if kind == "input":
             self.end_calls()
         self._serving = None
         self._hang_up()
@@ -398,11 +420,11 @@ class StudentKernel:
 
     def _next_message(self) -> str | None:
         """A whole message of the call loop from what was received, or None; raises
-        :class:`OverflowError` for one over :data:`wire.MAX_CHARS` characters."""
+        :class:`OverflowError` for one over :data:`MAX_MESSAGE` bytes."""
         if len(self._inbox) < wire.HEADER:
             return None
         size = int.from_bytes(self._inbox[:wire.HEADER], "big")
-        if size > 4 * wire.MAX_CHARS:
+        if size > MAX_MESSAGE:
             raise OverflowError(size)
         if len(self._inbox) < wire.HEADER + size:
             return None
@@ -421,6 +443,9 @@ class StudentKernel:
         watched = self._connection if self._connection is not None else self._listener
         poller.register(watched, zmq.POLLIN)
         while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout", ""
             try:
                 message = self._next_message()
             except OverflowError:
@@ -428,9 +453,6 @@ class StudentKernel:
                 return "too large", ""
             if message is not None:
                 return "message", message
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return "timeout", ""
             ready = dict(poller.poll(min(remaining, 1.0) * 1000))
             if not ready:
                 if not self.manager.is_alive():
@@ -441,8 +463,10 @@ class StudentKernel:
                 if self._connection is None:
                     try:
                         self._connection, _ = self._listener.accept()
-                    except OSError:
+                    except (BlockingIOError, InterruptedError):
                         pass
+                    except OSError:   # out of file descriptors, say: try again, without spinning
+                        time.sleep(0.05)
                 else:
                     try:
                         chunk = self._connection.recv(1 << 20, socket.MSG_DONTWAIT)

@@ -46,17 +46,26 @@ nbgrader.nbgraderformat.common.jsonschema = OnceCheckedSchemas()
 
 # SQLAlchemy configures nbgrader's ORM mappers and builds its statement caches the first time a
 # process uses a gradebook (about 0.1 s): once here, on a throwaway gradebook, instead of in
-# every job.
+# every job. Only a warm-up: if it fails (no writable temporary folder...), the jobs do it.
 import tempfile  # noqa: E402
 
 from autograder import alembic_head  # noqa: E402
-from nbgrader.api import Gradebook  # noqa: E402
 
-alembic_head.install()
-with tempfile.TemporaryDirectory(prefix="autograder-preload-") as _folder:
-    with Gradebook(f"sqlite:///{_folder}/gradebook.db") as _book:
-        _book.update_or_create_assignment("a")
-        _book.add_notebook("n", "a")
-        _book.update_or_create_student("s")
-        _book.update_or_create_submission("a", "s")
-        _book.find_submission_notebook("n", "a", "s")
+
+def _warm_up_gradebooks() -> None:
+    from nbgrader.api import Gradebook
+
+    alembic_head.install()
+    with tempfile.TemporaryDirectory(prefix="autograder-preload-") as folder:
+        with Gradebook(f"sqlite:///{folder}/gradebook.db") as book:
+            book.update_or_create_assignment("a")
+            book.add_notebook("n", "a")
+            book.update_or_create_student("s")
+            book.update_or_create_submission("a", "s")
+            book.find_submission_notebook("n", "a", "s")
+
+
+try:
+    _warm_up_gradebooks()
+except Exception:  # noqa: BLE001,S110 - a warm-up; the fork server must start whatever happens here
+    pass

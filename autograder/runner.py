@@ -4,7 +4,8 @@ Every grading job is still a separate process, so its memory limit, a crash or a
 concern that job only. But it is forked from a :mod:`multiprocessing` fork server that imported
 nbgrader and the test cells' libraries once (:mod:`autograder.preload`), instead of starting a
 new interpreter that imports them again (about 5 s of CPU per job). The fork server is a
-single-threaded process started on first use; it never runs a student's code or nbgrader.
+single-threaded process started on first use; it never runs a student's code or an nbgrader
+command (it only imports, and opens a throwaway gradebook to warm up SQLAlchemy).
 It listens on a Unix socket in a private temporary folder (mode 0700, Python >= 3.11.1), which
 the sandboxed kernels cannot see.
 
@@ -40,11 +41,21 @@ def fork_from_this_process() -> None:
     process has a single thread (forking a threaded process is unsafe); otherwise, and for
     grading, the fork server is used."""
     global _fork_here
+    from nbgrader.apps.nbgraderapp import NbGraderApp  # noqa: F401 - imported once, before forking
+
     _fork_here = True
 
 
+def _single_threaded() -> bool:
+    """True when this process has one thread (native ones included, e.g. a BLAS pool's)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
+
+
 def _context() -> multiprocessing.context.BaseContext:
-    if _fork_here and threading.active_count() == 1:
+    if _fork_here and _single_threaded():
         return multiprocessing.get_context("fork")
     return _SERVER
 
@@ -137,16 +148,20 @@ def run_many(commands: Sequence[list[str]], *, cwd: Path, env: dict[str, str], f
     pending = list(enumerate(commands))
     running: dict[object, tuple[int, multiprocessing.process.BaseProcess, float]] = {}
     finished: dict[int, Finished] = {}
-    while pending or running:
-        while pending and len(running) < max(jobs, 1):
-            index, args = pending.pop(0)
-            process = _start(args, cwd, env, folder / f"{index}.log", memory)
-            running[process.sentinel] = (index, process, time.monotonic())
-        first_deadline = None if timeout is None else min(started for *_, started in running.values()) + timeout
-        multiprocessing.connection.wait(list(running), None if first_deadline is None
-                                        else max(first_deadline - time.monotonic(), 0.0))
-        for sentinel, (index, process, started) in list(running.items()):
-            if process.exitcode is not None or (timeout is not None and time.monotonic() - started >= timeout):
-                del running[sentinel]
-                finished[index] = _finish(process, folder / f"{index}.log")
+    try:
+        while pending or running:
+            while pending and len(running) < max(jobs, 1):
+                index, args = pending.pop(0)
+                process = _start(args, cwd, env, folder / f"{index}.log", memory)
+                running[process.sentinel] = (index, process, time.monotonic())
+            first_deadline = None if timeout is None else min(started for *_, started in running.values()) + timeout
+            multiprocessing.connection.wait(list(running), None if first_deadline is None
+                                            else max(first_deadline - time.monotonic(), 0.0))
+            for sentinel, (index, process, started) in list(running.items()):
+                if process.exitcode is not None or (timeout is not None and time.monotonic() - started >= timeout):
+                    del running[sentinel]
+                    finished[index] = _finish(process, folder / f"{index}.log")
+    finally:   # stopped by an error or Ctrl-C: no command is left running
+        for index, process, _ in running.values():
+            _finish(process, folder / f"{index}.log")
     return [finished[index] for index in range(len(commands))]

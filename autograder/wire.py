@@ -35,8 +35,12 @@ _MAX_DEPTH = 20
 
 #: The header ``np.save`` writes for a C-ordered array of a plain dtype (format version 1.0).
 _NPY_V1 = b"\x93NUMPY\x01\x00"
+_DIMENSION = rb"(?:0|[1-9]\d{0,9})"
 _PLAIN_HEADER = re.compile(rb"\{'descr': '([<>|][a-zA-Z]\d{0,4}(?:\[\w{1,3}\])?)', 'fortran_order': False, "
-                           rb"'shape': \(((?:\d{1,10}, )*\d{1,10},?|)\), \} *\n")
+                           rb"'shape': \((|" + _DIMENSION + rb",|" + _DIMENSION + rb"(?:, " + _DIMENSION
+                           + rb")+)\), \} *\n")
+#: Longest header read without NumPy's parser (NumPy's own default limit).
+_MAX_HEADER = 10_000
 
 
 def load_array(data: bytes) -> np.ndarray:
@@ -45,7 +49,7 @@ def load_array(data: bytes) -> np.ndarray:
     most of an array's decoding); anything else goes to ``np.load`` itself."""
     if data[:8] == _NPY_V1 and len(data) >= 10:
         end = 10 + int.from_bytes(data[8:10], "little")
-        header = _PLAIN_HEADER.fullmatch(data[10:end])
+        header = _PLAIN_HEADER.fullmatch(data[10:end]) if end - 10 <= _MAX_HEADER else None
         if header:
             dtype = np.dtype(header.group(1).decode("ascii"))
             shape = tuple(int(n) for n in header.group(2).split(b",") if n.strip())
@@ -134,7 +138,7 @@ def unpack(data: object, make_callable=None, resolve_student=None, depth: int = 
             array = load_array(base64.b64decode(value, validate=True))
         except Exception:  # noqa: BLE001 - whatever numpy or base64 object to, it is not an array
             raise WireError("malformed array") from None
-        if type(array) is not np.ndarray or array.dtype.kind == "O":
+        if type(array) is not np.ndarray or array.dtype.hasobject:
             raise WireError("malformed array")
         return array
     if tag == "npscalar":
@@ -287,18 +291,21 @@ class Channel:
         self.socket.close()
 
 
-def serve(namespace: dict, path: str) -> None:
-    """Answer the grader's calls, received on the socket at ``path``, until it says stop. A
-    call is ``C<name>\n<request>`` (see :func:`call_in_kernel`); its answer is the message
-    sent back, after which the loop waits for the next call. Runs in the student's kernel."""
+def serve(namespace: dict, path: str, token: str) -> None:
+    """Answer the grader's calls, received on the socket at ``path``, until it says stop. The
+    first message is ``R<token>`` (the grader sent the token with the code that started this
+    loop); a call is ``C<number>:<name>\\n<request>`` (see :func:`call_in_kernel`) and its answer
+    ``A<number>\\n<answer>``, after which the loop waits for the next call. Runs in the student's
+    kernel."""
     channel = Channel(path)
     try:
-        message = READY
+        message = READY + token
         while True:
             request = channel.ask(message)
             if request[:1] != CALL:
                 return
-            name, _, arguments = request[1:].partition("\n")
-            message = ANSWER + call_in_kernel(namespace, name, arguments, channel.ask)
+            head, _, arguments = request[1:].partition("\n")
+            number, _, name = head.partition(":")
+            message = f"{ANSWER}{number}\n" + call_in_kernel(namespace, name, arguments, channel.ask)
     finally:
         channel.close()

@@ -145,19 +145,39 @@ def test_a_forged_answer_prompt_is_only_data(kernel):
 
 
 def test_an_answer_written_to_the_call_socket_is_only_data(kernel):
-    """The student's code finds the call loop's socket and writes an answer of its own: the
-    grader takes it as that call's result, judged like any value the function could return."""
+    """The student's code finds the call loop's socket and writes answers of its own, numbered
+    as earlier calls were: an answer counts only with the number of the call it answers, so
+    they are dropped, the function's own result is the call's, and the calls after it get
+    their own answers. (Whatever the student's code writes can only stand for the results of
+    their own functions' calls.)"""
     done = kernel.execute(
         "import gc\n"
-        "def forge_socket():\n"
+        "def forge_socket(last):\n"
         "    channel = next(o for o in gc.get_objects() if type(o).__name__ == 'Channel')\n"
-        "    channel.socket.sendall(_autograder_wire.frame('" + wire.ANSWER + "{\"value\": {\"t\": \"int\", \"v\": 99}}'))\n"
+        "    for number in range(last + 1):\n"
+        "        channel.socket.sendall(_autograder_wire.frame('" + wire.ANSWER + "' + str(number) + "
+        "'\\n{\"value\": {\"t\": \"int\", \"v\": 99}}'))\n"
         "    return 1\n", 30)
     assert done.status == "ok"
     kernel.load_harness()
-    assert call(kernel, "forge_socket") == (None, 99)
+    assert call(kernel, "picky", 12) == (None, 12)
+    assert call(kernel, "forge_socket", kernel._calls) == (None, 1)
+    assert [call(kernel, "picky", n) for n in (13, 14, 15)] == [(None, 13), (None, 14), (None, 15)]
+
+
+def test_a_connection_without_the_loops_token_is_not_the_loop(kernel):
+    """The student's code connects to the call socket first and says it is ready: the grader
+    hangs up on it (it lacks the token sent with the code that starts the loop) and takes the
+    loop's own connection."""
+    assert oct(kernel.calls_path.parent.stat().st_mode & 0o777) == oct(0o700)   # only the kernel's user
     kernel.end_calls()
-    assert call(kernel, "picky", 11) == (None, 11)
+    done = kernel.execute(
+        "import socket\n"
+        f"intruder = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\nintruder.connect({str(kernel.calls_path)!r})\n"
+        "intruder.sendall(_autograder_wire.frame('" + wire.READY + "' + '0' * 32))\n", 30)
+    assert done.status == "ok", done.outputs
+    kernel.load_harness()
+    assert call(kernel, "picky", 16) == (None, 16)
 
 
 def test_a_cell_that_never_ends_is_interrupted_and_one_that_kills_the_kernel_is_reported(kernel):
