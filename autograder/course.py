@@ -81,10 +81,8 @@ def run_nbgrader(root: Path, *args: str, timeout: float | None = None,
     """Run ``nbgrader ARGS`` in the course folder ``root``, in a process of its own forked
     from the pre-loaded server (:mod:`autograder.runner`), and return how it ended.
     ``timeout`` (seconds) and ``memory`` (bytes of address space) limit that process."""
-    env = dict(nbgrader_env(), **NBGRADER_SETTINGS)
-    with tempfile.TemporaryDirectory(prefix="nbgrader-") as tmp:
-        return runner.run_nbgrader(list(args), cwd=root, env=env, log=Path(tmp) / "output.log",
-                                   timeout=timeout, memory=memory)
+    (done,) = run_nbgrader_many(root, [list(args)], jobs=1, timeout=timeout, memory=memory)
+    return done
 
 
 def run_nbgrader_many(root: Path, commands: list[list[str]], *, jobs: int, timeout: float | None = None,

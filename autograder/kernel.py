@@ -480,12 +480,7 @@ class StudentKernel:
                         self._inbox += chunk
                 watched = self._connection if self._connection is not None else self._listener
                 poller.register(watched, zmq.POLLIN)
-            for channel_socket in sorted((s for s in ready if s in self._channels),
-                                         key=lambda s: self._channels[s][0] != "stdin"):
-                name, channel = self._channels[channel_socket]
-                reply = channel.get_msg(timeout=0)
-                if reply.get("parent_header", {}).get("msg_id") != self._serving:
-                    continue
+            for name, reply in self._replies(ready, self._serving):
                 if name == "stdin" and reply["header"]["msg_type"] == "input_request":
                     prompt = reply["content"].get("prompt", "")
                     return "input", prompt if isinstance(prompt, str) else ""
@@ -507,11 +502,17 @@ class StudentKernel:
                     yield "died", {}
                     return
                 continue
-            for channel_socket in sorted(ready, key=lambda s: self._channels[s][0] != "stdin"):
-                name, channel = self._channels[channel_socket]
-                message = channel.get_msg(timeout=0)
-                if message.get("parent_header", {}).get("msg_id") == msg_id:
-                    yield name, message
+            yield from self._replies(ready, msg_id)
+
+    def _replies(self, ready: dict, msg_id: str | None) -> Iterator[tuple[str, dict]]:
+        """The messages answering ``msg_id`` among those waiting on the ``ready`` Jupyter
+        channels, as (channel name, message), stdin first; the others are dropped."""
+        for channel_socket in sorted((s for s in ready if s in self._channels),
+                                     key=lambda s: self._channels[s][0] != "stdin"):
+            name, channel = self._channels[channel_socket]
+            message = channel.get_msg(timeout=0)
+            if message.get("parent_header", {}).get("msg_id") == msg_id:
+                yield name, message
 
     @staticmethod
     def _run_callback(prompt: str, callables: list, callback: Callable[[object, list, dict], object]) -> str:
