@@ -31,7 +31,8 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
 
 #: Cell tag of the cells whose only purpose is to show something.
 DISPLAY_TAG = "display-only"
@@ -213,7 +214,7 @@ class _Cell(ast.NodeVisitor):
             self._bind(node.target, value)
             return value
         out = set()
-        for child in ast.iter_child_nodes(node):
+        for child in _child_nodes(node):
             if isinstance(child, ast.expr):
                 out |= self.roots(child)
         return frozenset(out)
@@ -411,7 +412,7 @@ class _Cell(ast.NodeVisitor):
         self.roots(node.value)
 
     def generic_visit(self, node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in _child_nodes(node):
             if isinstance(child, ast.expr) and not isinstance(child, (ast.Name, ast.Attribute, ast.Call)):
                 self.roots(child)
             else:
@@ -423,7 +424,7 @@ def _top_level_binds(tree: ast.Module) -> set[str]:
     names: set[str] = set()
 
     def walk(node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in _child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.add(child.name)
                 for expression in [*child.decorator_list, *getattr(child, "bases", []),
@@ -454,7 +455,7 @@ def _locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.Clas
     body = node.body if isinstance(node.body, list) else [node.body]
     declared: set[str] = set()
     for statement in body:
-        for child in ast.walk(statement):
+        for child in _walk(statement):
             if isinstance(child, (ast.Global, ast.Nonlocal)):
                 declared.update(child.names)
     names |= _top_level_binds(ast.Module(body=[s if isinstance(s, ast.stmt) else ast.Expr(s) for s in body],
@@ -488,7 +489,7 @@ def _loads(nodes: Iterable[ast.AST]) -> set[str]:
             continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             found.add(node.id)
-        todo += ast.iter_child_nodes(node)
+        todo += _child_nodes(node)
     return found
 
 
@@ -509,7 +510,7 @@ def _global_reads(tree: ast.AST) -> set[str]:
             found |= _free(node)
             todo += _outside_parts(node)
             continue
-        todo += ast.iter_child_nodes(node)
+        todo += _child_nodes(node)
     return found
 
 
@@ -527,23 +528,23 @@ def _expression_loads(node: ast.AST) -> set[str]:
             todo += _outside_parts(current)
             continue
         if isinstance(current, _COMPREHENSIONS):
-            own = {n.id for g in current.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            own = {n.id for g in current.generators for n in _walk(g.target) if isinstance(n, ast.Name)}
             inner: set[str] = set()
-            for child in ast.iter_child_nodes(current):
+            for child in _child_nodes(current):
                 inner |= _expression_loads(child)
             found |= inner - own
             found |= _expression_loads(current.generators[0].iter)
             continue
         if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
             found.add(current.id)
-        todo += ast.iter_child_nodes(current)
+        todo += _child_nodes(current)
     return found
 
 
 def _target_names(target: ast.AST | None) -> set[str]:
     if target is None:
         return set()
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in _walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 def _exposed(statements: list[ast.stmt], bound: set[str]) -> set[str]:
@@ -588,7 +589,30 @@ def _exposed(statements: list[ast.stmt], bound: set[str]) -> set[str]:
     return found
 
 
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)`` as a list, kept on the node: the analysis walks the same
+    subtrees many times (a cell's bindings, each function's free names, each value's names)."""
+    try:
+        return node._cellplan_children   # type: ignore[attr-defined]
+    except AttributeError:
+        children = list(ast.iter_child_nodes(node))
+        node._cellplan_children = children   # type: ignore[attr-defined]
+        return children
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node of the subtree, ``node`` first (as ``ast.walk``, in another order)."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        yield current
+        todo += _child_nodes(current)
+
+
+@lru_cache(maxsize=256)
 def _parse(source: str) -> ast.Module | None:
+    """The cell's syntax tree (one per source: the analysis only reads it), or None for code it
+    cannot analyse."""
     source = _DISPLAY_MAGIC.sub("", source)
     if _MAGIC.search(source):
         return None
@@ -604,28 +628,30 @@ def analyse(source: str, imported: Iterable[str] = (), defined: Iterable[str] = 
     tree = _parse(source)
     if tree is None:
         return Facts(unsafe="uses IPython magics or shell commands, or does not parse", dynamic=True)
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    reads = _exposed(tree.body, set()) | _global_reads(tree)
-    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    nodes = list(_walk(tree))
+    names = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    global_reads = _global_reads(tree)
+    reads = _exposed(tree.body, set()) | global_reads
+    attributes = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
     dynamic = bool(names & DYNAMIC) or bool(attributes & {"__dict__", "__globals__", "f_globals", "modules"}) or any(
         isinstance(n, (ast.ImportFrom)) and any(a.name == "*" for a in n.names) or
         isinstance(n, (ast.Import, ast.ImportFrom)) and any(a.name == "__main__" for a in n.names)
-        for n in ast.walk(tree))
+        for n in nodes)
     walker = _Cell(frozenset(imported), frozenset(defined))
     for statement in tree.body:
         walker.visit(statement)
     aliases: dict[str, frozenset[str]] = {}
-    for node in ast.walk(tree):   # every binding, wherever: name -> names its value mentions
+    for node in nodes:   # every binding, wherever: name -> names its value mentions
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr,
                              ast.comprehension, ast.withitem)):
             value = getattr(node, "value", None) or getattr(node, "iter", None) or getattr(node, "context_expr", None)
             targets = getattr(node, "targets", None) or [getattr(node, "target", None) or getattr(node, "optional_vars", None)]
-            mentioned = frozenset(n.id for n in ast.walk(value) if isinstance(n, ast.Name)) if value else frozenset()
+            mentioned = frozenset(n.id for n in _walk(value) if isinstance(n, ast.Name)) if value else frozenset()
             for target in targets:
-                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)) if target else ():
+                for name in (n.id for n in _walk(target) if isinstance(n, ast.Name)) if target else ():
                     aliases[name] = aliases.get(name, frozenset()) | mentioned
     return Facts(
-        binds=frozenset(_top_level_binds(tree)), reads=frozenset(reads), global_reads=frozenset(_global_reads(tree)),
+        binds=frozenset(_top_level_binds(tree)), reads=frozenset(reads), global_reads=frozenset(global_reads),
         aliases=tuple(sorted(aliases.items())), passed=frozenset(walker.passed - {_ARGUMENT}),
         unsafe="; ".join(dict.fromkeys(walker.unsafe + (["reaches names dynamically"] if dynamic else []))),
         dynamic=dynamic,
@@ -643,7 +669,7 @@ def _bindings(sources: Iterable[str]) -> tuple[set[str], set[str], set[str], set
         tree = _parse(source)
         if tree is None:
             continue
-        for node in ast.walk(tree):
+        for node in _walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 imports.update((a.asname or a.name).split(".")[0] for a in node.names)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -680,8 +706,9 @@ class Plan:
 
 def plan(cells: Sequence[PlanCell]) -> Plan:
     """Decide, for every cell in notebook order, whether grading must run it."""
-    imported = imported_names(c.source for c in cells)
-    defined = defined_functions(c.source for c in cells)
+    imports, functions, classes, otherwise = _bindings([c.source for c in cells])
+    imported = frozenset(imports - functions - classes - otherwise)   # as imported_names()
+    defined = frozenset(functions - imports - otherwise)              # as defined_functions()
     facts = [analyse(c.source, imported, defined) for c in cells]
     run = [not c.skippable for c in cells]
     reasons: dict[int, str] = {}

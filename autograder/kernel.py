@@ -122,6 +122,7 @@ class StudentKernel:
         self._listener: socket.socket | None = None
         self._connection: socket.socket | None = None   # wire.serve's end of the calls socket
         self._inbox = bytearray()
+        self._harness_loaded = False
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -284,9 +285,13 @@ class StudentKernel:
         return result
 
     # -- calling the student's functions ----------------------------------------------------------
-    def load_harness(self, timeout: float = 30) -> None:
-        """Define :mod:`autograder.wire` in the kernel (again: the student may have replaced it;
-        that gains nothing, since only plain data comes back and it is judged here)."""
+    def load_harness(self, timeout: float = 30, *, again: bool = False) -> None:
+        """Define :mod:`autograder.wire` in the kernel, once per kernel (``again``: even if it was
+        defined). The student's code may replace or delete it later; replacing it gains nothing,
+        since only plain data comes back and it is judged here, and a call loop that does not
+        start makes :meth:`call` define it again (see :meth:`_start_serving`)."""
+        if self._harness_loaded and not again:
+            return
         source = inspect.getsource(wire)
         code = (f"import types as _t, sys as _s\n{HARNESS} = _t.ModuleType({HARNESS!r})\n"
                 f"exec(compile({source!r}, 'autograder_wire', 'exec'), {HARNESS}.__dict__)\n"
@@ -296,6 +301,7 @@ class StudentKernel:
             raise KernelDied("the kernel died")
         if done.status == "timeout":
             raise CallTimeout("the kernel did not answer")
+        self._harness_loaded = True
 
     def call(self, name: str, args: tuple, kwargs: dict, timeout: float,
              callback: Callable[[object, list, dict], object]) -> dict:
@@ -357,7 +363,7 @@ class StudentKernel:
             self.restart()
         self._serving = None
 
-    def _start_serving(self, name: str, deadline: float) -> None:
+    def _start_serving(self, name: str, deadline: float, *, first_try: bool = True) -> None:
         self._hang_up()
         token = secrets.token_hex(16)   # sent over Jupyter's signed channel, echoed on the socket
         self._serving = self.client.execute(f"{HARNESS}.serve(globals(), {str(self.calls_path)!r}, {token!r})",
@@ -377,6 +383,11 @@ class StudentKernel:
             self.end_calls()
         self._serving = None
         self._hang_up()
+        if kind == "done" and first_try and self.alive():
+            # the loop's code ended at once: the student's code deleted or replaced the harness
+            # (``%reset``, ``del``...): define it again, then start the loop once more
+            self.load_harness(max(deadline - time.monotonic(), 1.0), again=True)
+            return self._start_serving(name, deadline, first_try=False)
         raise wire.WireError(f"the kernel did not start the grader's call loop for {name}()")
 
     def _abort_serving(self, grace: float = 5.0) -> bool:

@@ -114,6 +114,27 @@ def test_code_between_calls_ends_the_loop_and_the_next_call_starts_one(kernel):
     assert call(kernel, "picky", 6) == (None, 6)
 
 
+def test_the_harness_is_defined_once_and_again_when_the_students_code_removed_it(kernel):
+    """Test cells one after another share the loop (no code runs in the kernel between them);
+    a student's ``%reset`` or ``del`` of the harness, or a harness that returns at once, only
+    makes the next call define it again."""
+    call(kernel, "picky", 1)
+    executions = []
+    original = kernel.execute
+    kernel.execute = lambda code, *args, **kwargs: executions.append(code) or original(code, *args, **kwargs)
+    try:
+        kernel.load_harness()
+        assert executions == [] and kernel._serving is not None, "the harness was defined again for nothing"
+    finally:
+        del kernel.execute
+    for removal in (f"del {kernel_module.HARNESS}", f"{kernel_module.HARNESS}.serve = lambda *args: None",
+                    "%reset -f\n" + STUDENT_CODE):
+        assert kernel.execute(removal, 30).status == "ok"
+        kernel.load_harness()   # as each test cell does: the kernel still counts it as defined
+        assert call(kernel, "picky", 5) == (None, 5), removal
+        assert call(kernel, "relu", -2.0) == (None, 0.0), removal
+
+
 def test_a_call_that_never_returns_times_out_and_the_kernel_goes_on(kernel):
     with pytest.raises(CallTimeout):
         call(kernel, "forever", timeout=2)
