@@ -29,7 +29,7 @@ import nbgrader
 from nbgrader.api import Gradebook, MissingEntry
 from traitlets import Bool
 
-from autograder import cellplan, course
+from autograder import cellplan, course, sanitize
 
 #: The feedback steps, in order (see the module's docstring).
 FEEDBACK_PREPROCESSORS = (
@@ -167,7 +167,7 @@ class NoteUndrawnOutputs(FeedbackStep):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if output.get("output_type") in ("display_data", "execute_result") and not any(k in data for k in _IMAGES):
-                if _WIDGET in data:
+                if _WIDGET in data or data.get("text/plain") == sanitize.WIDGET_TEXT:
                     outputs.append(_note(WIDGET_NOTE))
                     noted = True
                     continue

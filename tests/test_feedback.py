@@ -42,7 +42,9 @@ def _answered(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def _with_display_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A cell that only draws, tagged display-only (grading may skip such cells: then it has no
-    output, as this one has none, because grading draws no figures)."""
+    output, as this one has none, because grading draws no figures), and a figure of the
+    student's own, untagged (it runs: its undrawn figure becomes a note)."""
+    nb.cells.append(nbformat.v4.new_code_cell('show_images([coffee], ["my own look at the photo"])', id="own-figure"))
     nb.cells.append(nbformat.v4.new_code_cell('show_images([pixel], ["once more"])', id="only-draws",
                                               metadata={"tags": [feedback.DISPLAY_TAG]}))
     return nb
