@@ -48,8 +48,13 @@ nbgrader.nbgraderformat.common.jsonschema = OnceCheckedSchemas()
 # process uses a gradebook (about 0.1 s): once here, on a throwaway gradebook, instead of in
 # every job. Only a warm-up: if it fails (no writable temporary folder...), the jobs do it.
 import tempfile  # noqa: E402
+import warnings  # noqa: E402
 
-from autograder import alembic_head  # noqa: E402
+from autograder import alembic_head, gradebooks  # noqa: E402
+
+# A job opens its gradebook nine times: the openings after the first reuse its engine and skip
+# the table check (see autograder.gradebooks).
+gradebooks.install()
 
 
 def _warm_up_gradebooks() -> None:
@@ -58,14 +63,29 @@ def _warm_up_gradebooks() -> None:
     alembic_head.install()
     with tempfile.TemporaryDirectory(prefix="autograder-preload-") as folder:
         with Gradebook(f"sqlite:///{folder}/gradebook.db") as book:
+            # what a job's autograde does with its gradebook: records, cells, grades, comments
             book.update_or_create_assignment("a")
             book.add_notebook("n", "a")
+            book.add_grade_cell("g", "n", "a", max_score=1, cell_type="code")
+            book.add_solution_cell("c", "n", "a")
+            book.add_source_cell("g", "n", "a", cell_type="code", source="", checksum="", locked=True)
             book.update_or_create_student("s")
+            book.find_student("s")
+            book.find_assignment("a")
             book.update_or_create_submission("a", "s")
+            book.find_submission("a", "s")
             book.find_submission_notebook("n", "a", "s")
+            book.find_notebook("n", "a")
+            book.find_source_cell("g", "n", "a")
+            book.find_graded_cell("g", "n", "a")
+            book.find_grade("g", "n", "a", "s").auto_score = 1
+            book.find_comment("c", "n", "a", "s").auto_comment = ""
+            book.db.commit()
 
 
 try:
-    _warm_up_gradebooks()
+    with warnings.catch_warnings():   # nbgrader's own SAWarnings about its sessions: not the user's business
+        warnings.simplefilter("ignore")
+        _warm_up_gradebooks()
 except Exception:  # noqa: BLE001,S110 - a warm-up; the fork server must start whatever happens here
     pass
