@@ -257,6 +257,27 @@ def test_the_course_text_is_left_as_it_is():
         assert [c.source for c in nb.cells if c.cell_type == "markdown"] == before, path.name
 
 
+def test_markdown_without_the_characters_that_can_differ_renders_the_same_both_ways():
+    """``markdown_is_inert`` renders once when the source has no ``<``, ``[`` or ``&``: random
+    Markdown made of everything else (protocols, bare links, code, math, quotes, tables, lists,
+    emphasis, escapes) renders the same with and without escaping and link checks."""
+    import random
+
+    pieces = ["javascript:alert(1)", "vbscript:x", "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd",
+              "http://example.org/a?b=c", "https://x.y/z)", "www.example.org", "mailto:a@b.c", "`code`", "```\n",
+              "$x > 0$", "$$\n\\frac{a}{b}\n$$", "> ", ">> ", "# ", "| a | b |\n|---|---|\n", "- ", "1. ", "* ",
+              "**", "_", "~~", "\\", "\n", "\n\n", "    ", "\t", '"', "'", "(", ")", "!", ":", "=", "%3C", "#x",
+              "é", "\u202e", "]", "}", "{", "@", "word", "x" * 40]
+    rng = random.Random(20261130)
+    for _ in range(300):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert not sanitize._MAY_DIFFER.search(source)
+        assert sanitize._render(source, True, None) == sanitize._render(source, False, None), source
+    assert sanitize.markdown_is_inert("plain *text* with `code` and http://example.org")
+    assert not sanitize.markdown_is_inert("[x](javascript:alert(1))")
+    assert not sanitize.markdown_is_inert("a &lt;b&gt; c")   # character references: only one render decodes them
+
+
 def test_markdown_shown_as_text_cannot_close_its_fence():
     source = "```\n</code></pre><script>window.__pwned = 1</script>\n````"
     shown = sanitize.markdown_as_text(source, "why")
