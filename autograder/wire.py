@@ -18,6 +18,7 @@ library and NumPy), so both sides share one encoding:
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import math
@@ -60,6 +61,24 @@ def load_array(data: bytes) -> np.ndarray:
     return np.load(io.BytesIO(data), allow_pickle=False)
 
 
+@functools.lru_cache(maxsize=256)
+def _npy_header(descr: str, shape: tuple[int, ...]) -> bytes:
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def save_array(array: np.ndarray) -> bytes:
+    """The bytes ``np.save(file, array, allow_pickle=False)`` writes, without its per-call work
+    for C-ordered arrays of a plain dtype (their header made once per dtype and shape)."""
+    dtype = array.dtype
+    if array.flags.c_contiguous and not dtype.hasobject and dtype.fields is None and dtype.subdtype is None:
+        return _npy_header(np.lib.format.dtype_to_descr(dtype), array.shape) + array.tobytes()
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
 class Foreign:
     """A value of a type that does not cross the boundary (only its type's name does)."""
 
@@ -96,9 +115,7 @@ def pack(value: object, callables: list | None = None, depth: int = 0) -> object
     if kind is float:
         return {"t": "float", "v": repr(value)}
     if kind is np.ndarray and value.dtype.kind != "O":
-        buffer = io.BytesIO()
-        np.save(buffer, value, allow_pickle=False)
-        return {"t": "ndarray", "v": base64.b64encode(buffer.getvalue()).decode("ascii")}
+        return {"t": "ndarray", "v": base64.b64encode(save_array(value)).decode("ascii")}
     if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind != "O":
         return {"t": "npscalar", "v": pack(np.asarray(value)[()].reshape(1), callables, depth + 1)}
     if kind in (list, tuple):

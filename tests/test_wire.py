@@ -374,6 +374,21 @@ def test_string_arrays_can_be_checked_for_changes():
     np.zeros((1,) * 10), np.arange(6, dtype=">i4").reshape(2, 3), np.array([b"xy"]), np.float32(1.5) * np.ones((4, 4)),
     np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")]),
 ], ids=lambda a: f"{a.dtype.str}{a.shape}")
+def test_arrays_are_written_as_numpy_writes_them(array):
+    """``save_array`` (every array sent, both ways) gives the bytes of ``np.save``, also for an
+    array of the same dtype and shape again (its header is made once) and for a view."""
+    for value in (array, array.copy(), array[()] if array.ndim == 0 else array[:1]):
+        expected = io.BytesIO()
+        np.save(expected, value, allow_pickle=False)
+        assert wire.save_array(value) == expected.getvalue()
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(3.0), np.zeros((2, 3), np.uint8), np.array(5), np.array(["ab", "c"]), np.array([True, False]),
+    np.zeros((0, 4)), np.asfortranarray(np.ones((2, 3))), np.array([1 + 2j]), np.array(["2020-01-01"], dtype="M8[D]"),
+    np.zeros((1,) * 10), np.arange(6, dtype=">i4").reshape(2, 3), np.array([b"xy"]), np.float32(1.5) * np.ones((4, 4)),
+    np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")]),
+], ids=lambda a: f"{a.dtype.str}{a.shape}")
 def test_arrays_are_read_as_numpy_reads_them(array):
     data = base64.b64decode(npy(array))
     fast, slow = wire.load_array(data), np.load(io.BytesIO(data), allow_pickle=False)
