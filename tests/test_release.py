@@ -1,15 +1,25 @@
 """`make release` reproduces notebooks/ exactly; nbgrader's validator passes the solutions
-and fails every test of the released stubs."""
+and fails every test of the released stubs.
+
+The validator runs here with nbgrader's ``Execute`` skipping the display-only cells that
+``autograder.cellplan`` proves the test cells do not need, as grading skips them (the figures,
+widgets and experiments, most of a notebook's run time); every cell runs in the browser tests
+(``test_browser.py`` runs each solution notebook whole, and validates the first one there as a
+student's Validate button does, every cell run)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+from pathlib import Path
+
+import nbformat
 import pytest
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, Execute
 from nbgrader.validator import Validator
 
-from autograder import course
+from autograder import cellplan, course, execute, verdicts
 from conftest import ROOT, release_notebooks, solution_notebooks
 
 
@@ -27,10 +37,40 @@ def test_release_is_in_sync(tmp_path):
         )
 
 
-def validate(path, invert=False):
+def skipping_display_cells(source: Path) -> type[Execute]:
+    """nbgrader's ``Execute``, without the display-only cells of ``source`` that grading skips:
+    the plan of ``SandboxedExecute`` with the test cells run in the kernel, as here. The cells
+    it skipped are kept in its ``skipped`` (indexes of the notebook's cells)."""
+    display = execute.display_cells(source)
+    functions = verdicts.graded_functions(nbformat.read(source, as_version=4))
+
+    class SkippingExecute(Execute):
+        skipped: set[int] | None = None
+
+        def preprocess(self, nb, resources=None, km=None):
+            runs = iter(execute.SandboxedExecute(judge_outside=False)._plan(nb, display, functions))
+            type(self).skipped = {i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and not next(runs)}
+            return super().preprocess(nb, resources, km)
+
+        def preprocess_cell(self, cell, resources, index):
+            if index in type(self).skipped:
+                return cell, resources
+            return super().preprocess_cell(cell, resources, index)
+
+    return SkippingExecute
+
+
+def validate(path: Path, invert: bool = False) -> dict:
+    """nbgrader's Validator on ``path``; also checks that it skipped display-only cells only."""
     validator = Validator(invert=invert)
     validator.config.Execute.timeout = 300
-    return validator.validate(str(path))
+    skipping = skipping_display_cells(ROOT / course.SOURCE / path.parent.name / path.name)
+    validator.preprocessors = [CheckCellMetadata, ClearOutput, skipping]
+    result = validator.validate(str(path))
+    cells = nbformat.read(path, as_version=4).cells
+    assert skipping.skipped, "the validator ran every cell: the skipping executor was not used"
+    assert all(cellplan.DISPLAY_TAG in cells[i].metadata.get("tags", []) for i in skipping.skipped)
+    return result
 
 
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
