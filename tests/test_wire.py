@@ -368,12 +368,16 @@ def test_string_arrays_can_be_checked_for_changes():
     assert "error" not in answer and answer["changed"] == {}
 
 
-@pytest.mark.parametrize("array", [
+#: Arrays of many dtypes, shapes and memory orders, as ``.npy`` files hold them.
+NPY_ARRAYS = [
     np.arange(3.0), np.zeros((2, 3), np.uint8), np.array(5), np.array(["ab", "c"]), np.array([True, False]),
     np.zeros((0, 4)), np.asfortranarray(np.ones((2, 3))), np.array([1 + 2j]), np.array(["2020-01-01"], dtype="M8[D]"),
     np.zeros((1,) * 10), np.arange(6, dtype=">i4").reshape(2, 3), np.array([b"xy"]), np.float32(1.5) * np.ones((4, 4)),
     np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")]),
-], ids=lambda a: f"{a.dtype.str}{a.shape}")
+]
+
+
+@pytest.mark.parametrize("array", NPY_ARRAYS, ids=lambda a: f"{a.dtype.str}{a.shape}")
 def test_arrays_are_written_as_numpy_writes_them(array):
     """``save_array`` (every array sent, both ways) gives the bytes of ``np.save``, also for an
     array of the same dtype and shape again (its header is made once) and for a view."""
@@ -383,12 +387,7 @@ def test_arrays_are_written_as_numpy_writes_them(array):
         assert wire.save_array(value) == expected.getvalue()
 
 
-@pytest.mark.parametrize("array", [
-    np.arange(3.0), np.zeros((2, 3), np.uint8), np.array(5), np.array(["ab", "c"]), np.array([True, False]),
-    np.zeros((0, 4)), np.asfortranarray(np.ones((2, 3))), np.array([1 + 2j]), np.array(["2020-01-01"], dtype="M8[D]"),
-    np.zeros((1,) * 10), np.arange(6, dtype=">i4").reshape(2, 3), np.array([b"xy"]), np.float32(1.5) * np.ones((4, 4)),
-    np.zeros(3, dtype=[("a", "<f8"), ("b", "<i4")]),
-], ids=lambda a: f"{a.dtype.str}{a.shape}")
+@pytest.mark.parametrize("array", NPY_ARRAYS, ids=lambda a: f"{a.dtype.str}{a.shape}")
 def test_arrays_are_read_as_numpy_reads_them(array):
     data = base64.b64decode(npy(array))
     fast, slow = wire.load_array(data), np.load(io.BytesIO(data), allow_pickle=False)
