@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import alembic_head, course, demo, feedback, lms, notebooks, release, runner
+from autograder import alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner
 from autograder.grade import grade
 from autograder.sandbox import SandboxUnavailable
 
@@ -18,6 +18,7 @@ DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: c.C
 
 def main(argv: list[str] | None = None) -> int:
     alembic_head.install()   # new gradebooks without nbgrader's 6 s alembic subprocess
+    gradebooks.install()     # a gradebook opened again reuses its engine (see autograder.gradebooks)
     # --course is accepted before or after the command: `grade --course DIR` as the spec writes it
     course_option = argparse.ArgumentParser(add_help=False)
     course_option.add_argument("--course", type=Path, default=argparse.SUPPRESS,
