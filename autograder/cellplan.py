@@ -683,17 +683,20 @@ def _bindings(sources: Iterable[str]) -> tuple[set[str], set[str], set[str], set
     return imports, functions, classes, otherwise
 
 
+def _imported_and_defined(sources: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    imports, functions, classes, otherwise = _bindings(sources)
+    return frozenset(imports - functions - classes - otherwise), frozenset(functions - imports - otherwise)
+
+
 def imported_names(sources: Iterable[str]) -> frozenset[str]:
     """Names bound only by ``import`` statements in the notebook (modules and what was
     imported from them), never by an assignment or a definition."""
-    imports, functions, classes, otherwise = _bindings(sources)
-    return frozenset(imports - functions - classes - otherwise)
+    return _imported_and_defined(sources)[0]
 
 
 def defined_functions(sources: Iterable[str]) -> frozenset[str]:
     """Names bound only by ``def`` in the notebook, never by an assignment or an import."""
-    imports, functions, _, otherwise = _bindings(sources)
-    return frozenset(functions - imports - otherwise)
+    return _imported_and_defined(sources)[1]
 
 
 @dataclass
@@ -706,9 +709,7 @@ class Plan:
 
 def plan(cells: Sequence[PlanCell]) -> Plan:
     """Decide, for every cell in notebook order, whether grading must run it."""
-    imports, functions, classes, otherwise = _bindings([c.source for c in cells])
-    imported = frozenset(imports - functions - classes - otherwise)   # as imported_names()
-    defined = frozenset(functions - imports - otherwise)              # as defined_functions()
+    imported, defined = _imported_and_defined([c.source for c in cells])
     facts = [analyse(c.source, imported, defined) for c in cells]
     run = [not c.skippable for c in cells]
     reasons: dict[int, str] = {}

@@ -222,6 +222,7 @@ class StudentKernel:
         if not self.alive():
             raise KernelDied("the kernel is not running")
         self.end_calls()
+        self._harness_loaded = False   # code runs: it may replace the harness (load_harness sets it again)
         client = self.client
         msg_id = client.execute(code, store_history=keep_outputs, allow_stdin=on_input is not None,
                                 user_expressions=user_expressions or {}, stop_on_error=False)
@@ -286,10 +287,14 @@ class StudentKernel:
 
     # -- calling the student's functions ----------------------------------------------------------
     def load_harness(self, timeout: float = 30, *, again: bool = False) -> None:
-        """Define :mod:`autograder.wire` in the kernel, once per kernel (``again``: even if it was
-        defined). The student's code may replace or delete it later; replacing it gains nothing,
-        since only plain data comes back and it is judged here, and a call loop that does not
-        start makes :meth:`call` define it again (see :meth:`_start_serving`)."""
+        """Define :mod:`autograder.wire` in the kernel, unless it is defined and no code ran in
+        the kernel since (``again``: in any case). So the student's cells cannot replace its
+        reports (changed inputs, shared memory) for the test cells after them; test cells one
+        after another share it and their call loop. Code the student's function runs during a
+        call can still change it for that test cell's later calls: only that student's own
+        results, as with any code of theirs. A call loop that does not start (the harness
+        deleted or replaced by a call) makes :meth:`call` define it again (see
+        :meth:`_start_serving`)."""
         if self._harness_loaded and not again:
             return
         source = inspect.getsource(wire)

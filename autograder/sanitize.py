@@ -166,8 +166,9 @@ def _text(value: object) -> str:
 
 def _bundle(data: dict, notes: list[str]) -> dict[str, str]:
     """A mime bundle with only safe types, cleaned; what was dropped goes to ``notes``. A
-    widget's bundle becomes :data:`WIDGET_TEXT` (its text repr, ``LiveFigure(children=(HBox(...``,
-    says nothing to a reader; the feedback shows a note in its place)."""
+    widget's bundle becomes :data:`WIDGET_TEXT` alone, without a note, whatever else it holds
+    (its text repr, ``LiveFigure(children=(HBox(...``, says nothing to a reader, and a live
+    widget shows nothing without its kernel; the feedback shows a note in its place)."""
     if any(kind in _WIDGETS for kind in data):
         return {"text/plain": WIDGET_TEXT}
     kept: dict[str, str] = {}

@@ -114,10 +114,11 @@ def test_code_between_calls_ends_the_loop_and_the_next_call_starts_one(kernel):
     assert call(kernel, "picky", 6) == (None, 6)
 
 
-def test_the_harness_is_defined_once_and_again_when_the_students_code_removed_it(kernel):
-    """Test cells one after another share the loop (no code runs in the kernel between them);
-    a student's ``%reset`` or ``del`` of the harness, or a harness that returns at once, only
-    makes the next call define it again."""
+def test_the_harness_is_defined_once_per_run_of_code_and_again_when_a_call_removed_it(kernel):
+    """Test cells one after another share the harness and its loop (no code runs in the kernel
+    between them); after the student's code ran, it is defined again, so a cell cannot replace
+    its reports; a call that deletes or breaks it only makes the next call define it again."""
+    kernel.load_harness()   # as each test cell starts
     call(kernel, "picky", 1)
     executions = []
     original = kernel.execute
@@ -127,10 +128,19 @@ def test_the_harness_is_defined_once_and_again_when_the_students_code_removed_it
         assert executions == [] and kernel._serving is not None, "the harness was defined again for nothing"
     finally:
         del kernel.execute
-    for removal in (f"del {kernel_module.HARNESS}", f"{kernel_module.HARNESS}.serve = lambda *args: None",
-                    "%reset -f\n" + STUDENT_CODE):
-        assert kernel.execute(removal, 30).status == "ok"
-        kernel.load_harness()   # as each test cell does: the kernel still counts it as defined
+    harness = kernel_module.HARNESS
+    # a student's cell replaces the harness's reports: the next test cell has the real ones again
+    assert kernel.execute(f"{harness}.call_in_kernel = lambda *args, **kwargs: '{{\"value\": {{\"t\": \"int\", "
+                          f"\"v\": 5}}}}'", 30).status == "ok"
+    kernel.load_harness()
+    assert call(kernel, "picky", 6) == (None, 6)
+    # a call deletes or breaks the harness between two test cells: the next call defines it again
+    assert kernel.execute(f"def breaks(how):\n    exec(how, globals())\n    return 0\n", 30).status == "ok"
+    for removal in (f"del {harness}", f"{harness}.serve = lambda *args: None"):
+        kernel.load_harness()
+        assert call(kernel, "breaks", removal) == (None, 0)
+        kernel.end_calls()
+        kernel.load_harness()   # as the next test cell does: no code ran since, nothing to define
         assert call(kernel, "picky", 5) == (None, 5), removal
         assert call(kernel, "relu", -2.0) == (None, 0.0), removal
 
