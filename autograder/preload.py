@@ -52,8 +52,8 @@ import warnings  # noqa: E402
 
 from autograder import alembic_head, gradebooks  # noqa: E402
 
-# A job opens its gradebook nine times: the openings after the first reuse its engine and skip
-# the table check (see autograder.gradebooks); the throwaway gradebook's engine is not a job's.
+# A job opens its gradebook nine times: the openings after the first reuse its engine, and each
+# checks the tables with one query (see autograder.gradebooks); the warm-up's engine is not a job's.
 gradebooks.install()
 
 
