@@ -23,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy
+from nbgrader import api
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
@@ -50,13 +52,93 @@ def default_db_url(root: Path) -> str:
 def register(root: Path, db_url: str, assignments: Sequence[str], student_ids: Sequence[str] = ()) -> None:
     """Record ``assignments``, their notebooks and graded cells in the gradebook (what
     ``nbgrader generate_assignment`` does, without touching the committed release), and
-    ``student_ids``, before results come in."""
+    ``student_ids``, before results come in.
+
+    What ``generate_assignment`` records depends only on the assignment's source and the
+    configuration, and the jobs' template gradebook (:func:`autograder.jobs.template_gradebook`)
+    holds exactly that. So an assignment recorded as in its template is left as it is, one the
+    gradebook does not have yet gets the template's records, and only a gradebook that has the
+    assignment otherwise (its source changed since) runs ``generate_assignment``, whose rules
+    for changed notebooks apply. Either way the gradebook ends with the template's records.
+    """
+    course_id = str(course.config(root).get("CourseDirectory", {}).get("course_id", ""))
     with tempfile.TemporaryDirectory() as tmp:
         for assignment in assignments:
-            release.generate(root, assignment, Path(tmp), database=True, options=(f"--CourseDirectory.db_url={db_url}",))
+            template = jobs_module.template_gradebook(root, assignment)
+            if not _registered_from_template(db_url, assignment, template, course_id):
+                release.generate(root, assignment, Path(tmp), database=True,
+                                 options=(f"--CourseDirectory.db_url={db_url}",))
     with Gradebook(db_url) as gradebook:
         for student in student_ids:
             gradebook.update_or_create_student(student)
+
+
+_FOREIGN_KEYS = frozenset({"id", "notebook_id", "assignment_id"})   # random ids, different in every gradebook
+
+
+def _stored(record: object) -> dict[str, object]:
+    """The columns of a gradebook record that nbgrader stores, its ids left out."""
+    mapper = sqlalchemy.inspect(type(record))
+    return {prop.key: getattr(record, prop.key) for prop in mapper.column_attrs
+            if prop.key not in _FOREIGN_KEYS
+            and all(isinstance(column, sqlalchemy.Column) and column.table in mapper.tables for column in prop.columns)}
+
+
+def registration(gradebook: Gradebook, assignment: str) -> dict | None:
+    """What ``generate_assignment`` records about ``assignment`` in ``gradebook``, ids left
+    out (None when it has no such assignment)."""
+    try:
+        found = gradebook.find_assignment(assignment)
+    except MissingEntry:
+        return None
+    # the due date is the instructor's (generate_assignment leaves it as it is)
+    return {"assignment": {key: value for key, value in _stored(found).items() if key != "duedate"},
+            "notebooks": {notebook.name: {"notebook": _stored(notebook),
+                                          **{kind: {cell.name: _stored(cell) for cell in getattr(notebook, kind)}
+                                             for kind in ("grade_cells", "solution_cells", "task_cells",
+                                                          "source_cells")}}
+                          for notebook in found.notebooks}}
+
+
+def _registered_from_template(db_url: str, assignment: str, template: Path, course_id: str) -> bool:
+    """Make ``assignment``'s records in the gradebook at ``db_url`` those of ``template``, if
+    it has none or the same; False when it has others. (The course's id is the one the
+    template was made with: opening it writes nothing.)"""
+    with Gradebook(f"sqlite:///{template}", course_id=course_id) as source:
+        wanted = registration(source, assignment)
+        if wanted is None:
+            return False
+        with Gradebook(db_url, course_id=course_id) as gradebook:
+            present = registration(gradebook, assignment)
+            if present is None:
+                added = gradebook.add_assignment(assignment)
+                try:
+                    for notebook in source.find_assignment(assignment).notebooks:
+                        _copy_notebook(gradebook, added, notebook)
+                    gradebook.db.commit()
+                except Exception:  # noqa: BLE001 - generate_assignment then records it its own way
+                    gradebook.db.rollback()
+                    return False
+                present = registration(gradebook, assignment)
+            return present == wanted
+
+
+def _copy_notebook(gradebook: Gradebook, assignment: api.Assignment, notebook: api.Notebook) -> None:
+    """The records of nbgrader's ``SaveCells`` for a notebook the gradebook does not have (what
+    ``Gradebook.add_notebook`` and ``add_*_cell`` make, committed together by the caller)."""
+    copy = api.Notebook(name=notebook.name, assignment=assignment, kernelspec=notebook.kernelspec)
+    gradebook.db.add(copy)
+    for cell in notebook.grade_cells:
+        gradebook.db.add(api.GradeCell(name=cell.name, notebook=copy, max_score=cell.max_score,
+                                       cell_type=cell.cell_type))
+    for cell in notebook.solution_cells:
+        gradebook.db.add(api.SolutionCell(name=cell.name, notebook=copy))
+    for cell in notebook.task_cells:
+        gradebook.db.add(api.TaskCell(name=cell.name, notebook=copy, max_score=cell.max_score,
+                                      cell_type=cell.cell_type))
+    for cell in notebook.source_cells:
+        gradebook.db.add(api.SourceCell(name=cell.name, notebook=copy, cell_type=cell.cell_type, locked=cell.locked,
+                                        source=cell.source, checksum=cell.checksum))
 
 
 def select(root: Path, assignments: Sequence[str] | None = None,
@@ -180,12 +262,13 @@ def write_reports(root: Path, db_url: str) -> Path:
     assignments = [a for a in everything if any((s, a) in graded or (root / course.SUBMITTED / s / a).is_dir()
                                                 for s in student_ids)]
     skipped = [a for a in everything if a not in assignments]
+    test_cells = {assignment: course.test_cells(root, assignment) for assignment in assignments}
     rows, summary = [], []
     for student in student_ids:
         total = maximum = 0.0
         lines = []
         for assignment in assignments:
-            cells = course.test_cells(root, assignment)
+            cells = test_cells[assignment]
             outcome = graded.get((student, assignment))
             scores = outcome.scores if outcome else {}
             got = sum(scores.get((c.notebook, c.cell), 0.0) for c in cells)

@@ -168,7 +168,7 @@ def _cache_dir() -> Path | None:
     return folder
 
 
-def _template_gradebook(root: Path, assignment: str) -> Path:
+def template_gradebook(root: Path, assignment: str) -> Path:
     """A sqlite gradebook holding only ``assignment`` (its notebooks and cells), copied for
     every job. It depends only on the configuration, the assignment's source and nbgrader's
     version, so it is made once per machine and source version (``nbgrader generate_assignment``,
@@ -224,7 +224,7 @@ def grade_job(root: Path, job: Job, *, isolate: bool = True, options: tuple[str,
         private = Path(tmp) / "course"
         _private_course(root, private)
         gradebook = private / "gradebook.db"
-        shutil.copyfile(_template_gradebook(root, job.assignment), gradebook)
+        shutil.copyfile(template_gradebook(root, job.assignment), gradebook)
         folder = private / course.SUBMITTED / job.student / job.assignment
         folder.mkdir(parents=True)
         for name, content in job.files.items():
@@ -248,14 +248,16 @@ def grade_job(root: Path, job: Job, *, isolate: bool = True, options: tuple[str,
             path = graded / f"{name}.ipynb"
             if not path.is_file():
                 continue
-            submitted = nbformat.reads(job.files[f"{name}.ipynb"].decode("utf-8"), as_version=4)
-            autograded = nbformat.read(path, as_version=4)
-            result.notebooks[name] = nbformat.writes(autograded)
+            # the submitted notebook was validated when the job was made (submissions.prepare)
+            submitted = nbformat.reader.reads(job.files[f"{name}.ipynb"])
+            text = path.read_text(encoding="utf-8")
+            autograded = nbformat.reads(text, as_version=4)
+            result.notebooks[name] = text
             result.reasons += [f"{name}.ipynb: {note}" for note in repairs(submitted, autograded)]
-            failed = submissions.failures(path)
+            failed = submissions.failures(autograded)
             if failed:
                 result.failures[name] = failed
-            result.reasons += [f"{name}.ipynb: {note}" for note in submissions.incidents(path)]
+            result.reasons += [f"{name}.ipynb: {note}" for note in submissions.incidents(autograded)]
         with Gradebook(f"sqlite:///{gradebook}") as book:
             for name in result.notebooks:
                 try:
@@ -319,8 +321,8 @@ def _answers(path: Path) -> dict[str, str]:
     """grade_id -> source of every graded or solution cell of an autograded notebook."""
     if not path.is_file():
         return {}
-    try:
-        return _answers_of(nbformat.read(path, as_version=4))
+    try:   # written by record itself, from a validated notebook
+        return _answers_of(nbformat.reader.reads(path.read_bytes()))
     except Exception:  # noqa: BLE001 - an unreadable old notebook means nothing is unchanged
         return {}
 
@@ -368,16 +370,16 @@ def record(root: Path, db_url: str, result: Result) -> None:
                     grade.needs_manual_grade = False
         gradebook.db.commit()
 
-    for name, text in result.notebooks.items():
-        nb = nbformat.reads(text, as_version=4)
+    parsed = {name: nbformat.reads(text, as_version=4) for name, text in result.notebooks.items()}
+    for name, nb in parsed.items():
         resources = {"nbgrader": {"notebook": name, "assignment": result.assignment, "student": result.student,
                                   "db_url": db_url}}
         SaveAutoGrades(config=config).preprocess(nb, resources)
         AssignLatePenalties(config=config).preprocess(nb, resources)
 
     with Gradebook(db_url) as gradebook:
-        for name, text in result.notebooks.items():
-            now = _answers_of(nbformat.reads(text, as_version=4))
+        for name, nb in parsed.items():
+            now = _answers_of(nb)
             submitted = gradebook.find_submission_notebook(name, result.assignment, result.student)
             for grade in submitted.grades:
                 old_auto, manual = previous.get(name, {}).get(grade.name, (None, None))

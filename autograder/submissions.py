@@ -128,9 +128,9 @@ def _first_line(output: dict) -> str:
     return text.splitlines()[0][:200] if text else "error"
 
 
-def failures(path: Path) -> dict[str, str]:
-    """Autograded test cell id -> the first line of its error, for the cells that failed."""
-    nb = nbformat.read(path, as_version=4)
+def failures(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Autograded test cell id -> the first line of its error, for the cells of an autograded
+    notebook that failed."""
     found = {}
     for cell in nb.cells:
         if course.is_autograded_test(cell):
@@ -140,9 +140,8 @@ def failures(path: Path) -> dict[str, str]:
     return found
 
 
-def incidents(path: Path) -> list[str]:
-    """Time-outs and kernel deaths in the notebook's cells, in words."""
-    nb = nbformat.read(path, as_version=4)
+def incidents(nb: nbformat.NotebookNode) -> list[str]:
+    """Time-outs and kernel deaths in an autograded notebook's cells, in words."""
     notes = []
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []) if cell.cell_type == "code" else []:

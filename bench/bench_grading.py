@@ -18,11 +18,16 @@ reference solutions except for one function per notebook, replaced by a file of
 ``tests/submissions/<function>/`` (the (k-1)-th of that notebook's fixtures, alternating wrong
 and ok implementations and cycling through the functions), so scores differ between students.
 
-Reported (markdown, on stdout): wall time, notebooks per minute, the ratio ours / plain, and
-peak memory of each run; then every autograded test cell's score is read back from both
+Reported (markdown, on stdout): wall time, notebooks per minute, the ratio ours / plain, CPU
+per notebook and peak memory of each run; then every autograded test cell's score is read back from both
 gradebooks and compared. Exit status 1 if a score differs for a reason other than the one
 known, documented difference (plain nbgrader scores a test cell 0 when it writes to stderr;
 ours drops stderr before scoring), or if a run fails.
+
+Our command has fixed costs (its start-up and the fork server's, registering the assignments,
+writing the reports) that a class of a few students does not amortise. So it runs once more on
+a class of student000 alone: the difference between the two runs' CPU, per notebook more, is
+our CPU per graded notebook, and what remains of the small run is the fixed cost.
 
 Peak memory, two figures per run:
 
@@ -320,12 +325,21 @@ def run(scratch: Path, n_students: int, jobs: int, *, plain_agg: bool = False) -
     graded_ours = measured([[sys.executable, "-m", "autograder", "--course", str(ours), "grade", "-j", str(jobs),
                              "--quiet"]], ROOT, env, scratch / "ours-grade.log")
     load_after_ours = load()
-    print(f"ours: graded in {graded_ours['wall']:.1f} s", file=sys.stderr, flush=True)
+    print(f"ours: graded in {graded_ours['wall']:.1f} s; now ours on student000 alone...", file=sys.stderr, flush=True)
+
+    # the command's fixed costs (start-up, registration, reports) against its cost per notebook:
+    # the same command on a class of student000 alone
+    alone = copy_course(scratch / "ours-alone")
+    shutil.copytree(ours / course.SUBMITTED / students[0], alone / course.SUBMITTED / students[0])
+    n_alone = len(plan[students[0]])
+    graded_alone = measured([[sys.executable, "-m", "autograder", "--course", str(alone), "grade", "-j", str(jobs),
+                              "--quiet"]], ROOT, env, scratch / "ours-alone.log")
 
     failed = []
     for label, result, log in (("plain generate_assignment", register, "plain-register.log"),
                                ("plain autograde", graded_plain, "plain-autograde.log"),
-                               ("ours", graded_ours, "ours-grade.log")):
+                               ("ours", graded_ours, "ours-grade.log"),
+                               ("ours, student000 alone", graded_alone, "ours-alone.log")):
         codes = [r["returncode"] for r in result["runs"]]
         if result["wrapper_code"] != 0 or any(codes) or not codes:
             tail = (scratch / log).read_text(encoding="utf-8", errors="replace")[-2000:]
@@ -359,6 +373,11 @@ def run(scratch: Path, n_students: int, jobs: int, *, plain_agg: bool = False) -
     print(f"| throughput | {per_minute(plain_seconds):.1f} notebooks/min | {per_minute(our_seconds):.1f} notebooks/min |")
     cpu = lambda r: f"{r['cpu']:.0f} s ({r['cpu'] / n_notebooks:.1f} s per notebook, {r['cpu'] / r['wall']:.2f} cores busy on average)"  # noqa: E501, E731
     print(f"| CPU time of the machine during the run (/proc/stat) | {cpu(graded_plain)} | {cpu(graded_ours)} |")
+    marginal = (graded_ours["cpu"] - graded_alone["cpu"]) / max(n_notebooks - n_alone, 1)
+    fixed = graded_alone["cpu"] - n_alone * marginal
+    print(f"| CPU per notebook, the command's fixed costs left out | - | {marginal:.2f} s (the class's CPU less "
+          f"that of the same command on student000 alone, {graded_alone['cpu']:.0f} s, per notebook more) |")
+    print(f"| the command's fixed CPU (start-up, registration, reports) | - | {fixed:.1f} s |")
     print(f"| peak tree RSS (sum over processes, sampled) | {mib(graded_plain['tree_peak'])} "
           f"({graded_plain['processes'] or 'n/a'} processes at most) | {mib(graded_ours['tree_peak'])} "
           f"({graded_ours['processes'] or 'n/a'} processes at most) |")
