@@ -28,7 +28,7 @@ from nbgrader import api
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
-from autograder import course, jobs as jobs_module, release, sandbox
+from autograder import alembic_head, course, jobs as jobs_module, release, sandbox
 from autograder.jobs import Job, Result, grade_job, make_job, record
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_score")
@@ -61,11 +61,11 @@ def register(root: Path, db_url: str, assignments: Sequence[str], student_ids: S
     assignment otherwise (its source changed since) runs ``generate_assignment``, whose rules
     for changed notebooks apply. Either way the gradebook ends with the template's records.
     """
-    course_id = str(course.config(root).get("CourseDirectory", {}).get("course_id", ""))
+    alembic_head.install()   # a new gradebook gets nbgrader's schema revision without an `alembic` process
     with tempfile.TemporaryDirectory() as tmp:
         for assignment in assignments:
             template = jobs_module.template_gradebook(root, assignment)
-            if not _registered_from_template(db_url, assignment, template, course_id):
+            if not _registered_from_template(db_url, assignment, template):
                 release.generate(root, assignment, Path(tmp), database=True,
                                  options=(f"--CourseDirectory.db_url={db_url}",))
     with Gradebook(db_url) as gradebook:
@@ -100,23 +100,24 @@ def registration(gradebook: Gradebook, assignment: str) -> dict | None:
                           for notebook in found.notebooks}}
 
 
-def _registered_from_template(db_url: str, assignment: str, template: Path, course_id: str) -> bool:
+def _registered_from_template(db_url: str, assignment: str, template: Path) -> bool:
     """Make ``assignment``'s records in the gradebook at ``db_url`` those of ``template``, if
-    it has none or the same; False when it has others. (The course's id is the one the
-    template was made with: opening it writes nothing.)"""
-    with Gradebook(f"sqlite:///{template}", course_id=course_id) as source:
+    it has none or the same; False when it has others (or copying them failed)."""
+    # read-only, and with no course id, which nbgrader would add to the file if it lacked it
+    with Gradebook(f"sqlite:///file:{template}?mode=ro&uri=true", course_id="") as source:
         wanted = registration(source, assignment)
         if wanted is None:
             return False
-        with Gradebook(db_url, course_id=course_id) as gradebook:
+        with Gradebook(db_url, course_id=wanted["assignment"]["course_id"]) as gradebook:
             present = registration(gradebook, assignment)
             if present is None:
-                added = gradebook.add_assignment(assignment)
-                try:
+                try:   # what Gradebook.add_assignment and generate_assignment's SaveCells add, at once
+                    added = api.Assignment(name=assignment, course_id=gradebook.course_id)
+                    gradebook.db.add(added)
                     for notebook in source.find_assignment(assignment).notebooks:
                         _copy_notebook(gradebook, added, notebook)
                     gradebook.db.commit()
-                except Exception:  # noqa: BLE001 - generate_assignment then records it its own way
+                except Exception:  # noqa: BLE001 - e.g. another command added it meanwhile: nbgrader's way then
                     gradebook.db.rollback()
                     return False
                 present = registration(gradebook, assignment)
@@ -125,7 +126,7 @@ def _registered_from_template(db_url: str, assignment: str, template: Path, cour
 
 def _copy_notebook(gradebook: Gradebook, assignment: api.Assignment, notebook: api.Notebook) -> None:
     """The records of nbgrader's ``SaveCells`` for a notebook the gradebook does not have (what
-    ``Gradebook.add_notebook`` and ``add_*_cell`` make, committed together by the caller)."""
+    ``Gradebook.add_notebook`` and ``add_*_cell`` make), for the caller to commit."""
     copy = api.Notebook(name=notebook.name, assignment=assignment, kernelspec=notebook.kernelspec)
     gradebook.db.add(copy)
     for cell in notebook.grade_cells:

@@ -137,10 +137,17 @@ _templates_dir: tempfile.TemporaryDirectory | None = None
 
 
 def _source_digest(root: Path, assignment: str) -> str:
-    digest = hashlib.sha256()
-    for path in [root / "nbgrader_config.py", *sorted((root / course.SOURCE / assignment).rglob("*"))]:
+    """What a template gradebook depends on: the assignment's source files, the configuration in
+    effect (the course's files and those they load) and nbgrader's configuration files in
+    Jupyter's configuration folders."""
+    from jupyter_core.paths import jupyter_config_path
+
+    digest = hashlib.sha256(json.dumps(course.config(root), sort_keys=True, default=repr).encode())
+    outside = [Path(folder) / f"nbgrader_config.{kind}" for folder in jupyter_config_path() for kind in ("py", "json")]
+    for path in [*outside, root / "nbgrader_config.py", *sorted((root / course.SOURCE / assignment).rglob("*"))]:
         if path.is_file():
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+            name = path.relative_to(root) if path.is_relative_to(root) else path   # a course's copies share it
+            digest.update(str(name).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -2,13 +2,16 @@
 gradebook ends with exactly what ``nbgrader generate_assignment`` records (the notebooks, the
 grade, solution, task and source cells), taken from the jobs' template gradebook when the
 gradebook does not have the assignment yet, left alone when it has the same, and made by
-``generate_assignment`` itself when it has something else."""
+``generate_assignment`` itself when it has something else. The template follows the source and
+the configuration in effect, and is only read."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
@@ -79,3 +82,66 @@ def test_other_records_are_made_again_by_generate_assignment(scratch_course: Pat
     assert generate_calls == [assignment]
     with Gradebook(url) as book:
         assert grade.registration(book, assignment) == wanted
+
+
+def _same_as_generate_assignment(root: Path, assignment: str, tmp_path: Path, name: str) -> dict:
+    """Register ``assignment`` in a new gradebook and with generate_assignment in another; the
+    records, which must be the same."""
+    ours, theirs = f"sqlite:///{tmp_path}/{name}-ours.db", f"sqlite:///{tmp_path}/{name}-nbgrader.db"
+    template = jobs.template_gradebook(root, assignment)
+    before = template.read_bytes()
+    grade.register(root, ours, [assignment])
+    assert template.read_bytes() == before, f"{name}: registering wrote to the template gradebook"
+    release.generate(root, assignment, tmp_path / "release", database=True,
+                     options=(f"--CourseDirectory.db_url={theirs}",))
+    with Gradebook(ours) as mine, Gradebook(theirs) as nbgrader_book:
+        expected = grade.registration(nbgrader_book, assignment)
+        assert grade.registration(mine, assignment) == expected, f"{name}: the records differ from generate_assignment's"
+    return expected
+
+
+def test_records_follow_the_configuration_and_every_kind_of_cell_and_keep_the_due_date(
+        scratch_course: Path, tmp_path: Path, generate_calls: list[str]) -> None:
+    assignment = course.assignments(scratch_course)[0]
+    earlier = jobs.template_gradebook(scratch_course, assignment)   # of the configuration as it was
+    earlier_bytes = earlier.read_bytes()
+
+    config = scratch_course / "autograder" / "nbgrader_config.py"   # loaded by the course's nbgrader_config.py
+    config.write_text(config.read_text(encoding="utf-8") + '\nc.CourseDirectory.course_id = "cnn-2027"\n'
+                      'c.ClearSolutions.code_stub = {"python": "# write your code here\\nraise NotImplementedError()"}\n',
+                      encoding="utf-8")
+    expected = _same_as_generate_assignment(scratch_course, assignment, tmp_path, "configuration")
+    (notebook,) = expected["notebooks"].values()
+    assert expected["assignment"]["course_id"] == "cnn-2027"
+    assert any("# write your code here" in c["source"] for c in notebook["source_cells"].values())
+    assert earlier.read_bytes() == earlier_bytes, "the earlier template gradebook was written to"
+
+    (source,) = course.source_notebooks(scratch_course, assignment)
+    nb = nbformat.read(source, as_version=4)
+    nbgrader = {"schema_version": 3, "solution": False, "grade": False, "task": False, "locked": False}
+    nb.cells += [
+        nbformat.v4.new_markdown_cell("Describe what you saw.", metadata={"nbgrader": {
+            **nbgrader, "task": True, "locked": True, "points": 2, "grade_id": "task_described"}}),
+        nbformat.v4.new_markdown_cell("Your written answer.", metadata={"nbgrader": {
+            **nbgrader, "grade": True, "solution": True, "points": 1, "grade_id": "written_answer"}}),
+    ]
+    nbformat.write(nb, source)
+    generate_calls.clear()
+    expected = _same_as_generate_assignment(scratch_course, assignment, tmp_path, "cells")
+    assert generate_calls == [assignment, assignment], \
+        "expected one generate_assignment for the new template and the comparison's own: registering ran one more"
+    (notebook,) = expected["notebooks"].values()
+    assert "task_described" in notebook["task_cells"] and "written_answer" in notebook["grade_cells"]
+    assert "written_answer" in notebook["solution_cells"]
+
+    generate_calls.clear()
+    url = f"sqlite:///{tmp_path}/cells-ours.db"
+    due = datetime.datetime(2026, 12, 24, 12, 0)
+    with Gradebook(url) as mine:   # the instructor's due date: not generate_assignment's business
+        mine.find_assignment(assignment).duedate = due
+        mine.db.commit()
+    grade.register(scratch_course, url, [assignment])
+    assert generate_calls == []
+    with Gradebook(url) as mine:
+        assert mine.find_assignment(assignment).duedate == due
+        assert grade.registration(mine, assignment) == expected
