@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -103,8 +104,14 @@ def registration(gradebook: Gradebook, assignment: str) -> dict | None:
 def _registered_from_template(db_url: str, assignment: str, template: Path) -> bool:
     """Make ``assignment``'s records in the gradebook at ``db_url`` those of ``template``, if
     it has none or the same; False when it has others (or copying them failed)."""
-    # read-only, and with no course id, which nbgrader would add to the file if it lacked it
-    with Gradebook(f"sqlite:///file:{template}?mode=ro&uri=true", course_id="") as source:
+    # read-only, and with no course id, which nbgrader would add to the file if it lacked it. The
+    # path of an SQLite URI is percent-encoded, and SQLAlchemy decodes its URL once first.
+    path = urllib.parse.quote(urllib.parse.quote(str(template)))
+    try:
+        source = Gradebook(f"sqlite:///file:{path}?mode=ro&uri=true", course_id="")
+    except Exception:  # noqa: BLE001 - an unreadable template: generate_assignment, as before
+        return False
+    with source:
         wanted = registration(source, assignment)
         if wanted is None:
             return False

@@ -145,3 +145,15 @@ def test_records_follow_the_configuration_and_every_kind_of_cell_and_keep_the_du
     with Gradebook(url) as mine:
         assert mine.find_assignment(assignment).duedate == due
         assert grade.registration(mine, assignment) == expected
+
+
+def test_a_template_in_a_folder_with_odd_characters_is_read(scratch_course: Path, tmp_path: Path,
+                                                            generate_calls: list[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path / "cache dir #1 ?%20 é"))   # the template's path is a URI
+    assignment = course.assignments(scratch_course)[0]
+    template = jobs.template_gradebook(scratch_course, assignment)
+    assert "#1 ?%20" in str(template)
+    generate_calls.clear()
+    grade.register(scratch_course, f"sqlite:///{tmp_path}/gradebook.db", [assignment])
+    assert generate_calls == [], "the template was not read: generate_assignment ran instead"
