@@ -12,24 +12,35 @@ steps, each a preprocessor of its own (:data:`FEEDBACK_PREPROCESSORS`):
   that grading did not draw (grading draws no figures, so it encodes no PNGs), and where a cell
   tagged ``display-only`` was not run at all;
 * :class:`WrapLongLines` makes long output and code lines wrap instead of being cut off.
+
+The page is written by :class:`FeedbackExporter`: the course's template, formulas as MathML made
+at generation time (:mod:`autograder.mathml`) and no MathJax script, so it has no script at all
+and shows everything offline. The course's nbgrader configuration names these steps and this
+exporter, so that ``nbgrader generate_feedback``, formgrader's *Generate Feedback* button and
+``python -m autograder feedback`` all write the same page.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jinja2 import pass_context
+from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.filters.markdown_mistune import MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 import nbgrader
 from nbgrader.api import Gradebook, MissingEntry
 from traitlets import Bool
+from traitlets.config import Config
 
-from autograder import cellplan, course, sanitize
+from autograder import cellplan, course, mathml, sanitize
 
 #: The feedback steps, in order (see the module's docstring).
 FEEDBACK_PREPROCESSORS = (
@@ -193,6 +204,38 @@ class WrapLongLines(FeedbackStep):
         return nb, resources
 
 
+# --- the page -----------------------------------------------------------------------------------
+
+#: The MathJax loader and configuration that nbgrader's feedback template writes into the page.
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbconvert's HTML exporter with the course's feedback template (whatever the configuration
+    says of ``HTMLExporter``: formgrader sets its own template there), formulas as MathML and no
+    MathJax script."""
+
+    def __init__(self, config: Config | None = None, **kwargs) -> None:
+        own = Config(copy.deepcopy(config)) if config is not None else Config()
+        own.FeedbackExporter.merge(Config(template_name=TEMPLATE, template_file=TEMPLATE_FILE,
+                                          extra_template_basedirs=[str(path) for path in TEMPLATE_DIRS]))
+        super().__init__(config=own, **kwargs)
+
+    @pass_context
+    def markdown2html(self, context: dict, source: str) -> str:
+        cell = context.get("cell", {})
+        path = context.get("resources", {}).get("metadata", {}).get("path", "")
+        renderer = mathml.MathMLRenderer(escape=False, attachments=cell.get("attachments", {}),
+                                         embed_images=self.embed_images, path=path,
+                                         anchor_link_text=self.anchor_link_text,
+                                         exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+        return MarkdownWithMath(renderer=renderer).render(source)
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None, **kwargs):
+        output, resources = super().from_notebook_node(nb, resources, **kwargs)
+        return _MATHJAX.sub("", output), resources
+
+
 # --- running nbgrader -------------------------------------------------------------------------
 
 @dataclass
@@ -216,10 +259,10 @@ def graded_assignments(root: Path) -> list[str]:
 def nbgrader_options(db_url: str) -> tuple[str, ...]:
     """The options that make ``nbgrader generate_feedback`` the course's feedback."""
     listed = ",".join(f"'{name}'" for name in FEEDBACK_PREPROCESSORS)
-    # a list option given once per item: traitlets cannot read "['a', 'b']" for this one
-    return (f"--GenerateFeedback.preprocessors=[{listed}]", f"--HTMLExporter.template_name={TEMPLATE}",
-            f"--HTMLExporter.template_file={TEMPLATE_FILE}",
-            *(f"--HTMLExporter.extra_template_basedirs={path}" for path in TEMPLATE_DIRS),
+    # the course's configuration says the same (autograder/nbgrader_config.py): repeated here so that
+    # a course folder with an older configuration still gets the course's feedback
+    return (f"--GenerateFeedback.preprocessors=[{listed}]",
+            "--GenerateFeedback.exporter_class=autograder.feedback.FeedbackExporter",
             f"--CourseDirectory.db_url={db_url}")
 
 

@@ -41,6 +41,9 @@ SUBMISSION_TIMEOUT = 1800.0
 GRADER_MEMORY = 8 * 2**30
 #: nbgrader's file holding a submission's time.
 TIMESTAMP_FILE = "timestamp.txt"
+#: The secret ``nbgrader submit`` writes beside the notebooks: ``release_feedback`` names each
+#: released page by a hash of it, which the student's ``fetch_feedback`` computes again.
+SECRET_FILE = "submission_secret.txt"
 #: Where :func:`record` keeps what the gradebook has no place for (reasons, failures).
 NOTES = "notes"
 
@@ -69,6 +72,14 @@ class Job:
         return cls(**data)
 
     @property
+    def secret(self) -> str | None:
+        """The submission's ``submission_secret.txt`` (None without one, or when it is too long)."""
+        content = self.files.get(SECRET_FILE)
+        if content is None or len(content) > 4096:
+            return None
+        return content.decode("utf-8", errors="replace")
+
+    @property
     def notebooks(self) -> list[str]:
         """The names (without ``.ipynb``) of the notebooks that can be graded."""
         return sorted(Path(p).stem for p in self.files if p.endswith(".ipynb") and "/" not in p)
@@ -85,6 +96,7 @@ class Result:
     failures: dict[str, dict[str, str]] = field(default_factory=dict)  # notebook -> grade_id -> first error line
     reasons: list[str] = field(default_factory=list)                   # what went wrong or was repaired
     timestamp: str | None = None                                       # the submission's, as in the job
+    secret: str | None = None                                          # its submission_secret.txt, if any
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -224,7 +236,8 @@ def grade_job(root: Path, job: Job, *, isolate: bool = True, options: tuple[str,
     (its sandbox uid). Never raises for a bad submission: what went wrong is in ``reasons``.
     """
     root = root.resolve()
-    result = Result(job.student, job.assignment, reasons=list(job.notes), timestamp=job.timestamp)
+    result = Result(job.student, job.assignment, reasons=list(job.notes), timestamp=job.timestamp,
+                    secret=job.secret)
     if not job.notebooks:
         return result
     with tempfile.TemporaryDirectory(prefix="autograder-job-") as tmp:
@@ -415,7 +428,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _write_autograded(target: Path, result: Result) -> None:
-    """``autograded/<student>/<assignment>/``: the autograded notebooks and the timestamp,
+    """``autograded/<student>/<assignment>/``: the autograded notebooks, the timestamp and the
+    submission's secret (which ``generate_feedback`` copies to ``feedback/``),
     replacing whatever an earlier grading left there (nothing at all when nothing was graded)."""
     if not result.notebooks:
         shutil.rmtree(target, ignore_errors=True)
@@ -426,6 +440,8 @@ def _write_autograded(target: Path, result: Result) -> None:
         (fresh / f"{name}.ipynb").write_text(text, encoding="utf-8")
     if result.timestamp:
         (fresh / TIMESTAMP_FILE).write_text(result.timestamp, encoding="utf-8")
+    if result.secret is not None:
+        (fresh / SECRET_FILE).write_text(result.secret, encoding="utf-8")
     fresh.chmod(0o755)
     if target.exists():
         old = target.with_name(f".{target.name}.old")

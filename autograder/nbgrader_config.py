@@ -69,6 +69,27 @@ c.Autograde.autograde_preprocessors = [
     "autograder.sanitize.SanitizeNotebook",
 ]
 c.SandboxedExecute.timeout = 120
+
+# Feedback: the course's steps and page (autograder/feedback.py) for every way of making it,
+# `python -m autograder feedback`, `nbgrader generate_feedback` and formgrader's "Generate Feedback":
+# the hidden tests' source removed, the student's HTML cleaned, formulas as MathML, no script.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "autograder.sanitize.SanitizeNotebook",
+    "autograder.feedback.MarkPendingGrades",
+    "autograder.feedback.NoteUndrawnOutputs",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.feedback.WrapLongLines",
+]
+c.GenerateFeedback.exporter_class = "autograder.feedback.FeedbackExporter"
+
+# nbgrader's exchange with the course's safe steps (autograder/exchange.py): `nbgrader collect` and
+# formgrader's "Collect" copy no link, FIFO or device from the students' inbound and skip a folder
+# they cannot read with a reason; `nbgrader release_feedback` skips, naming it, a submission that
+# did not come through the exchange (no submission_secret.txt) and releases the others.
+c.ExchangeFactory.collect = "autograder.exchange.SafeCollect"
+c.ExchangeFactory.release_feedback = "autograder.exchange.SafeReleaseFeedback"
 # A deleted test cell is put back from the source and graded, instead of staying
 # "needs manual grading".
 c.OverwriteCells.add_missing_cells = True

@@ -72,6 +72,10 @@ def open_folder(base: Path, *parts: str) -> Iterator[int]:
         os.close(fd)
 
 
+def _size(count: int) -> str:
+    return f"{count // 2**20} MiB" if count >= 2**20 else f"{count:,} bytes"
+
+
 def read_file(dir_fd: int, name: str, *, limit: int = 256 * 2**20) -> bytes:
     """The bytes of the regular file ``name`` in the folder ``dir_fd``, read without
     following a link; refuses links, special files, hard-linked files and files over
@@ -89,7 +93,7 @@ def read_file(dir_fd: int, name: str, *, limit: int = 256 * 2**20) -> bytes:
         if info.st_nlink > 1:
             raise Refused(f"a hard link (one of {info.st_nlink} names of the same file)")
         if info.st_size > limit:
-            raise Refused(f"larger than {limit // 2**20} MiB")
+            raise Refused(f"larger than {_size(limit)}")
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
@@ -111,11 +115,28 @@ def is_plain_folder(path: Path) -> bool:
         return False
 
 
+def tree_size(dir_fd: int) -> int:
+    """The bytes of the regular files under ``dir_fd``, links and special files not followed."""
+    total = 0
+    for name in names(dir_fd):
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        if stat.S_ISREG(info.st_mode):
+            total += info.st_size
+        elif stat.S_ISDIR(info.st_mode):
+            child = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+            try:
+                total += tree_size(child)
+            finally:
+                os.close(child)
+    return total
+
+
 def copy_tree(dir_fd: int, into: Path, *, skip: Callable[[str], bool] = lambda relative: False,
-              prefix: str = "") -> list[str]:
+              prefix: str = "", limit: int = 256 * 2**20) -> list[str]:
     """Copy the regular files and folders under ``dir_fd`` to ``into`` (created; folders
     0755, files 0644), never following a link. ``skip(relative_path)`` leaves an entry out silently. Returns a note
-    for each entry left out for what it is (link, hard link, FIFO, device, socket)."""
+    for each entry left out for what it is (link, hard link, FIFO, device, socket, a file over
+    ``limit`` bytes)."""
     notes: list[str] = []
     into.mkdir(parents=True, exist_ok=True)
     os.chmod(into, 0o755)   # readable by the sandbox's uid, whatever the umask
@@ -128,13 +149,13 @@ def copy_tree(dir_fd: int, into: Path, *, skip: Callable[[str], bool] = lambda r
             if stat.S_ISDIR(mode):
                 child = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
                 try:
-                    notes += copy_tree(child, into / name, skip=skip, prefix=f"{relative}/")
+                    notes += copy_tree(child, into / name, skip=skip, prefix=f"{relative}/", limit=limit)
                 finally:
                     os.close(child)
                 continue
             if not stat.S_ISREG(mode):
                 raise Refused(kind(mode))
-            data = read_file(dir_fd, name)
+            data = read_file(dir_fd, name, limit=limit)
         except Refused as refused:
             notes.append(f"left out {relative}: {refused}")
             continue
