@@ -79,6 +79,9 @@ class SafeCollect(ExchangeCollect):
             timestamp = parse_utc(parts[2])
         except (ValueError, OverflowError, TypeError):
             return self._refuse(filename, f"{parts[2]!r} is not a time")
+        why = self._check(path, parts[0])
+        if why:
+            return self._refuse(filename, why)
         return {"username": parts[0], "filename": filename, "timestamp": timestamp}
 
     def _refuse(self, filename: str, why: str) -> dict:
@@ -90,49 +93,47 @@ class SafeCollect(ExchangeCollect):
         super().init_src()
         self.src_records = [r for r in self.src_records if r["username"] is not None]
 
-    def copy_files(self) -> None:
-        accepted = []
-        for record in self.src_records:
-            why = self._check(record)
-            if why:
-                self._refuse(record["filename"], why)
-            else:
-                accepted.append(record)
-        self.src_records = accepted
-        super().copy_files()
-
-    def _check(self, record: dict) -> str | None:
-        path = os.path.join(self.inbound_path, record["filename"])
+    def _check(self, path: str, student: str) -> str | None:
+        """Why the inbound entry ``path``, named for ``student``, is not collected (None: it is)."""
         try:
             info = os.lstat(path)
         except OSError as error:
             return f"cannot be read ({error.strerror})"
         if not stat.S_ISDIR(info.st_mode):
             return f"it is {safefiles.kind(info.st_mode)}, not a folder"
-        owner, student = _owner(info), record["username"]
+        owner = _owner(info)
         if owner is not None and info.st_uid != os.getuid() and owner != student:
             return f"it is owned by the user {owner}, not by {student}"
+        try:
+            with safefiles.open_folder(Path(os.path.dirname(path)), os.path.basename(path)) as folder:
+                size = safefiles.tree_size(folder)
+        except (OSError, ValueError) as error:
+            return f"cannot be read ({error})"
+        if size > 1000 * int(self.coursedir.max_dir_size):
+            return f"{size:,} bytes, more than CourseDirectory.max_dir_size ({self.coursedir.max_dir_size:,} kB)"
         return None
 
     def do_copy(self, src: str, dest: str, log=None) -> None:
         """Copy the submission ``src`` to ``dest`` without following anything; entries that are
-        not regular files or folders, or too large, are left out with a logged reason."""
-        limit = int(self.coursedir.max_file_size) * 1000
+        not regular files or folders, or larger than ``CourseDirectory.max_file_size``, are left
+        out with a logged reason. A submission that cannot be copied is logged, not raised."""
         name = os.path.basename(src)
-        with safefiles.open_folder(Path(self.inbound_path), name) as folder:
-            size = safefiles.tree_size(folder)
-            if size > 1000 * int(self.coursedir.max_dir_size):
-                self.log.warning("Not collected: inbound/%s: %d bytes, more than CourseDirectory.max_dir_size", name,
-                                 size)
-                return
-            ignore = list(self.coursedir.ignore)
-            skip = (lambda relative: any(fnmatch.fnmatch(relative.rsplit("/", 1)[-1], pattern) for pattern in ignore))
-            staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=os.path.dirname(dest)))
-            try:
-                notes = safefiles.copy_tree(folder, staging / "s", skip=skip, limit=limit)
-                os.replace(staging / "s", dest)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+        ignore = list(self.coursedir.ignore)
+
+        def skip(relative: str) -> bool:
+            return any(fnmatch.fnmatch(relative.rsplit("/", 1)[-1], pattern) for pattern in ignore)
+
+        staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=os.path.dirname(dest)))
+        try:
+            with safefiles.open_folder(Path(self.inbound_path), name) as folder:
+                notes = safefiles.copy_tree(folder, staging / "copy", skip=skip,
+                                            limit=int(self.coursedir.max_file_size) * 1000)
+            os.replace(staging / "copy", dest)
+        except (OSError, ValueError) as error:
+            self.log.warning("Not collected: inbound/%s: %s", name, error)
+            return
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         for note in notes:
             self.log.warning("inbound/%s: %s", name, note)
 

@@ -90,6 +90,14 @@ c.GenerateFeedback.exporter_class = "autograder.feedback.FeedbackExporter"
 # did not come through the exchange (no submission_secret.txt) and releases the others.
 c.ExchangeFactory.collect = "autograder.exchange.SafeCollect"
 c.ExchangeFactory.release_feedback = "autograder.exchange.SafeReleaseFeedback"
+# formgrader's "Autograde" button grades as `make autograde` does (autograder/formgrader.py): the
+# course's sandbox, submission checks and limits, in a process of its own, without blocking the server.
+try:
+    from autograder import formgrader as _formgrader
+
+    _formgrader.install()
+except ImportError:   # the course's grading package is not installed here
+    pass
 # A deleted test cell is put back from the source and graded, instead of staying
 # "needs manual grading".
 c.OverwriteCells.add_missing_cells = True

@@ -1,0 +1,90 @@
+"""Formgrader's *Autograde* button through the course's grader.
+
+Plain formgrader autogrades inside the Jupyter server, with nbgrader's in-kernel execution: no
+sandbox, no time or memory limit per job, none of the course's submission checks (links, FIFOs,
+repeated cell ids), manual grades flagged again, and a notebook that never ends freezes the
+instructor's server. :func:`install`, called by the course's nbgrader configuration, makes the
+button run ``python -m autograder grade --assignment A --student S`` instead, in a process of its
+own (the same grading as ``make autograde``: sandboxed kernel, private course copy, limits per
+cell and per job, reports rewritten), and makes formgrader's request wait for it without
+blocking the server: other pages keep working while a submission is graded.
+
+It patches only modules that are already imported, so loading the configuration costs nothing in
+the students' commands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from autograder.exchange import student_id_problem
+
+#: The longest one Autograde click may take: one job's wall-clock limit
+#: (``autograder.jobs.SUBMISSION_TIMEOUT``) and the command's start and reports.
+TIMEOUT = 1800 + 300
+_INSTALLED = "_autograder_course_grader"
+
+
+def autograde(api, assignment_id: str, student_id: str, force: bool = True, create: bool = True) -> dict:
+    """``NbGraderAPI.autograde`` as the course grades: returns nbgrader's answer, a dict with
+    ``success``, ``log`` and, on failure, ``error``. (``force`` and ``create`` are always true
+    for the course's grader: it grades again, and adds unknown students.)"""
+    root = Path(api.coursedir.root).resolve()
+    problem = student_id_problem(student_id)
+    if problem or assignment_id not in {p.name for p in (root / api.coursedir.source_directory).iterdir()}:
+        return {"success": False, "error": f"cannot grade {student_id!r} on {assignment_id!r}: "
+                                            f"{problem or 'no such assignment'}", "log": ""}
+    command = [sys.executable, "-m", "autograder", "--course", str(root), "grade", "--assignment", assignment_id,
+               "--student", student_id, "--quiet"]
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    try:
+        done = subprocess.run(command, cwd=root, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as expired:
+        output = (expired.stdout or "") + (expired.stderr or "")
+        output = output.decode(errors="replace") if isinstance(output, bytes) else output
+        return {"success": False, "error": f"grading took longer than {TIMEOUT} s and was stopped", "log": output}
+    log = done.stdout + done.stderr
+    if done.returncode != 0:
+        return {"success": False, "error": log[-4000:] or f"exit status {done.returncode}", "log": log}
+    return {"success": True, "log": log}
+
+
+def install() -> None:
+    """Route formgrader's Autograde through :func:`autograde` (in a process where nbgrader's
+    API and formgrader's handlers are imported; elsewhere, nothing)."""
+    api = sys.modules.get("nbgrader.apps.api")
+    if api is not None and not getattr(api.NbGraderAPI.autograde, _INSTALLED, False):
+        def course_autograde(self, assignment_id, student_id, force=True, create=True):
+            return autograde(self, assignment_id, student_id, force, create)
+
+        setattr(course_autograde, _INSTALLED, True)
+        course_autograde.__doc__ = autograde.__doc__
+        api.NbGraderAPI.autograde = course_autograde
+    handlers = sys.modules.get("nbgrader.server_extensions.formgrader.apihandlers")
+    if handlers is not None and not getattr(handlers.AutogradeHandler.post, _INSTALLED, False):
+        handlers.AutogradeHandler.post = _nonblocking_post(handlers)
+
+
+def _nonblocking_post(handlers):
+    """formgrader's ``AutogradeHandler.post``, with the grading run in a thread: the server's
+    event loop goes on serving while the request waits."""
+    from tornado import web
+    from tornado.ioloop import IOLoop
+
+    base = sys.modules["nbgrader.server_extensions.formgrader.base"]
+
+    @web.authenticated
+    @base.check_xsrf
+    @base.check_notebook_dir
+    async def post(self, assignment_id, student_id):
+        api = self.api
+        result = await IOLoop.current().run_in_executor(None, api.autograde, assignment_id, student_id)
+        self.write(json.dumps(result))
+
+    setattr(post, _INSTALLED, True)
+    return post
