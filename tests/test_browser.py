@@ -15,6 +15,7 @@ Screenshots go to ``artifacts/screenshots/``.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -24,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +34,7 @@ import pytest
 
 from autograder import course
 from conftest import ROOT, copy_course, solution_notebooks, submission
+from conftest import read as read_notebook
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -81,9 +84,10 @@ def lab_course(into: Path) -> Path:
     return root
 
 
-def start_lab(root: Path, target: str):
+def start_lab(root: Path, target: str, env: dict[str, str] | None = None):
     """Start `make TARGET` (lab or lab-instructor) in ``root``, as the README says; only the
-    port, the token and "no browser" are added. Yields the URL, the token and the log."""
+    port, the token and "no browser" are added (and ``env`` to its environment). Yields the URL,
+    the token and the log."""
     port, token = free_port(), secrets.token_hex(16)
     settings = root.parent / "lab-settings"
     for name, value in LAB_SETTINGS.items():
@@ -92,7 +96,7 @@ def start_lab(root: Path, target: str):
     lab_args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
     log_path = root.parent / f"{target}.log"
     log = log_path.open("w")
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings))
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), **(env or {}))
     server = subprocess.Popen(["make", target, f"LAB_ARGS={lab_args}"], cwd=root, env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -132,9 +136,17 @@ def instructor_lab(tmp_path_factory):
         folder = root / course.SUBMITTED / student / assignment
         folder.mkdir(parents=True)
         (folder / f"{notebook}.ipynb").write_text(submission(assignment, notebook, replace))
+        # what `nbgrader submit` writes beside the notebook, and `nbgrader collect` keeps
+        (folder / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+        (folder / "submission_secret.txt").write_text(secrets.token_urlsafe(96))
     subprocess.run([sys.executable, "-m", "autograder", "--course", str(root), "grade"],
                    check=True, capture_output=True, timeout=900)
-    yield from start_lab(root, "lab-instructor")
+    # the course's configuration keeps the exchange in $XDG_DATA_HOME/nbgrader/exchange when the
+    # machine has no shared one: a folder of this test's own
+    assert not Path("/usr/local/share/nbgrader/exchange").exists(), "this machine has a shared exchange"
+    xdg = root.parent / "xdg"
+    yield from (dict(lab, exchange=xdg / "nbgrader" / "exchange" / "cnn-invariance")
+                for lab in start_lab(root, "lab-instructor", env={"XDG_DATA_HOME": str(xdg)}))
 
 
 @pytest.fixture(scope="module")
@@ -342,6 +354,90 @@ def test_formgrader_shows_the_class_and_scores(page, instructor_lab):
     assert re.search(r"\bgraded\t0 / \d+", rows["bob"]), rows
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "formgrader.png"))
+
+
+def _hidden_only_lines(assignment: str) -> list[str]:
+    """Lines of the hidden tests that appear nowhere else in the source (not in a solution,
+    not in a visible test): a page that shows one shows hidden test source."""
+    hidden, shown = set(), set()
+    for path in course.source_notebooks(ROOT, assignment):
+        for cell in read_notebook(path).cells:
+            before, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
+            inside, _, after = rest.partition("### END HIDDEN TESTS")
+            hidden |= {line.strip() for line in inside.splitlines() if len(line.strip()) > 25}
+            shown |= {line.strip() for line in (before + after).splitlines()}
+    return sorted(hidden - shown)
+
+
+def _login(page, lab) -> None:
+    page.goto(f"{lab['base']}/lab?token={lab['token']}")  # sets the session and _xsrf cookies
+    page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
+
+
+def test_formgrader_feedback_buttons_publish_the_course_feedback(page, instructor_lab):
+    """Generate Feedback, then Release Feedback, clicked in formgrader: what reaches the
+    exchange is the course's page (no hidden test, no script), for the submission with a secret."""
+    lab = instructor_lab
+    assignment = course.assignments(ROOT)[0]
+    _login(page, lab)
+    page.goto(f"{lab['base']}/formgrader/manage_assignments")
+    row = page.locator("tr", has_text=assignment).first
+    row.wait_for(timeout=60_000)
+    for button, done in (("Generate Feedback", "Successfully generated feedback"),
+                         ("Release Feedback", "Successfully released feedback")):
+        row.locator(f"td.{button.lower().replace(' ', '-')} a").click()
+        modal = page.locator("#success-modal")
+        modal.get_by_text(done).wait_for(timeout=300_000)
+        modal.locator(".modal-footer button", has_text="OK").click()   # as a person closes it
+        modal.wait_for(state="detached", timeout=30_000)
+    released = sorted((lab["exchange"] / "feedback").glob("*.html"))
+    assert len(released) == 2, released   # alice and bob both handed in with a secret
+    hidden = _hidden_only_lines(assignment)
+    assert len(hidden) >= 5
+    for path in released:
+        text = path.read_text(encoding="utf-8")
+        plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+        assert [line for line in hidden if line in plain] == [] and "HIDDEN TESTS" not in plain
+        assert "<script" not in text.lower() and "<math" in text
+
+
+def test_formgrader_autograde_runs_the_course_grader(page, instructor_lab):
+    """formgrader's autograde API, called as its Autograde button calls it, grades as `make
+    autograde` does: a link planted in the submission is left out and reported, not followed."""
+    lab = instructor_lab
+    assignment = course.assignments(ROOT)[0]
+    folder = lab["root"] / course.SUBMITTED / "alice" / assignment
+    (folder / "peek.txt").symlink_to(ROOT / course.SOURCE / assignment / f"{assignment}.ipynb")
+    _login(page, lab)
+    xsrf = {c["name"]: c["value"] for c in page.context.cookies()}["_xsrf"]
+    started, waits, grading = time.monotonic(), [], threading.Event()
+
+    def poll_server() -> None:   # the server answers other requests while it grades
+        while not grading.is_set():
+            asked = time.monotonic()
+            urllib.request.urlopen(f"{lab['base']}/api/status?token={lab['token']}", timeout=60).read()
+            waits.append(time.monotonic() - asked)
+            time.sleep(0.2)
+
+    poller = threading.Thread(target=poll_server)
+    poller.start()
+    try:
+        answer = page.request.post(f"{lab['base']}/formgrader/api/submission/{assignment}/alice/autograde",
+                                   headers={"X-XSRFToken": xsrf}, timeout=600_000)
+    finally:
+        grading.set()
+        poller.join()
+    assert answer.ok, answer.text()
+    assert len(waits) >= 3 and max(waits) < 5, waits
+    result = answer.json()
+    assert result["success"], result
+    assert "left out peek.txt: a symbolic link" in result["log"]   # the course's submission checks
+    assert "grades written to" in result["log"]                       # the course's reports
+    summary = (lab["root"] / course.REPORTS / "summary.txt").read_text()
+    assert "peek.txt" in summary and time.monotonic() - started < 600
+    bad = page.request.post(f"{lab['base']}/formgrader/api/submission/{assignment}/..%2Fx/autograde",
+                            headers={"X-XSRFToken": xsrf})
+    assert not bad.ok or not bad.json()["success"]
 
 
 @pytest.mark.parametrize("which", ["lab", "instructor_lab"])
