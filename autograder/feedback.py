@@ -210,16 +210,10 @@ class WrapLongLines(FeedbackStep):
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL)
 
 
-class FeedbackExporter(HTMLExporter):
-    """nbconvert's HTML exporter with the course's feedback template (whatever the configuration
-    says of ``HTMLExporter``: formgrader sets its own template there), formulas as MathML and no
-    MathJax script."""
-
-    def __init__(self, config: Config | None = None, **kwargs) -> None:
-        own = Config(copy.deepcopy(config)) if config is not None else Config()
-        own.FeedbackExporter.merge(Config(template_name=TEMPLATE, template_file=TEMPLATE_FILE,
-                                          extra_template_basedirs=[str(path) for path in TEMPLATE_DIRS]))
-        super().__init__(config=own, **kwargs)
+class OfflineMathExporter(HTMLExporter):
+    """nbconvert's HTML exporter with formulas as MathML (:mod:`autograder.mathml`) and without
+    the MathJax loader that nbgrader's templates put in the page: nothing is fetched to show them.
+    Formgrader's pages use it too (:mod:`autograder.formgrader`)."""
 
     @pass_context
     def markdown2html(self, context: dict, source: str) -> str:
@@ -234,6 +228,18 @@ class FeedbackExporter(HTMLExporter):
     def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None, **kwargs):
         output, resources = super().from_notebook_node(nb, resources, **kwargs)
         return _MATHJAX.sub("", output), resources
+
+
+class FeedbackExporter(OfflineMathExporter):
+    """The feedback page: :class:`OfflineMathExporter` with the course's feedback template,
+    whatever the configuration says of ``HTMLExporter`` (formgrader sets its own template
+    there). With that template the page has no script at all."""
+
+    def __init__(self, config: Config | None = None, **kwargs) -> None:
+        own = Config(copy.deepcopy(config)) if config is not None else Config()
+        own.FeedbackExporter.merge(Config(template_name=TEMPLATE, template_file=TEMPLATE_FILE,
+                                          extra_template_basedirs=[str(path) for path in TEMPLATE_DIRS]))
+        super().__init__(config=own, **kwargs)
 
 
 # --- running nbgrader -------------------------------------------------------------------------

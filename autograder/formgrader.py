@@ -7,7 +7,9 @@ instructor's server. :func:`install`, called by the course's nbgrader configurat
 button run ``python -m autograder grade --assignment A --student S`` instead, in a process of its
 own (the same grading as ``make autograde``: sandboxed kernel, private course copy, limits per
 cell and per job, reports rewritten), and makes formgrader's request wait for it without
-blocking the server: other pages keep working while a submission is graded.
+blocking the server: other pages keep working while a submission is graded. Formgrader's page of a
+submission shows its formulas as MathML made on the server, as the feedback does, instead of
+loading MathJax from a CDN (:class:`autograder.feedback.OfflineMathExporter`).
 
 It patches only modules that are already imported, so loading the configuration costs nothing in
 the students' commands.
@@ -68,6 +70,23 @@ def install() -> None:
     handlers = sys.modules.get("nbgrader.server_extensions.formgrader.apihandlers")
     if handlers is not None and not getattr(handlers.AutogradeHandler.post, _INSTALLED, False):
         handlers.AutogradeHandler.post = _nonblocking_post(handlers)
+    base = sys.modules.get("nbgrader.server_extensions.formgrader.base")
+    if base is not None and not getattr(base.BaseHandler.exporter.fget, _INSTALLED, False):
+        base.BaseHandler.exporter = property(_offline_math_exporter)
+
+
+def _offline_math_exporter(handler):
+    """formgrader's exporter of a submission's page, with formulas as MathML instead of MathJax
+    from a CDN (:class:`autograder.feedback.OfflineMathExporter`, same configuration and template)."""
+    from autograder.feedback import OfflineMathExporter
+
+    settings = handler.settings
+    if "autograder_exporter" not in settings:
+        settings["autograder_exporter"] = OfflineMathExporter(config=settings["nbgrader_exporter"].config)
+    return settings["autograder_exporter"]
+
+
+setattr(_offline_math_exporter, _INSTALLED, True)
 
 
 def _nonblocking_post(handlers):

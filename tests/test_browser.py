@@ -401,6 +401,25 @@ def test_formgrader_feedback_buttons_publish_the_course_feedback(page, instructo
         assert "<script" not in text.lower() and "<math" in text
 
 
+def test_formgrader_shows_a_submissions_formulas_with_nothing_fetched(page, instructor_lab):
+    """The page an instructor grades from writes its formulas as MathML (no MathJax from a CDN)."""
+    from nbgrader.api import Gradebook
+
+    lab = instructor_lab
+    assignment = course.assignments(ROOT)[0]
+    (notebook,) = [p.stem for p in course.source_notebooks(ROOT, assignment)]
+    with Gradebook(f"sqlite:///{lab['root'] / 'gradebook.db'}") as gradebook:
+        submission_id = gradebook.find_submission_notebook(notebook, assignment, "alice").id
+    _login(page, lab)
+    elsewhere: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(lab["base"]) else elsewhere.append(request.url))
+    page.goto(f"{lab['base']}/formgrader/submissions/{submission_id}/?index=0")
+    page.locator("math").first.wait_for(timeout=60_000)
+    sizes = page.eval_on_selector_all("math", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert len(sizes) >= 3 and all(height > 0 for height in sizes)
+    assert elsewhere == []
+
+
 def test_formgrader_autograde_runs_the_course_grader(page, instructor_lab):
     """formgrader's autograde API, called as its Autograde button calls it, grades as `make
     autograde` does: a link planted in the submission is left out and reported, not followed."""
