@@ -12,8 +12,9 @@ at the first feedback folder without ``submission_secret.txt``. The course's con
   (``<student>+<assignment>+<timestamp>+<random>``), names a possible student id (no ``.``, ``..``
   or hidden name) and is a real folder owned by that student, by the user collecting, or by an
   account that does not exist here; it copies nothing but regular files and folders
-  (:func:`autograder.safefiles.copy_tree`: no link is followed, no FIFO opened), within
-  nbgrader's ``CourseDirectory.max_file_size`` and ``max_dir_size``. Whatever it refuses is
+  (:func:`autograder.safefiles.copy_tree`: no link is followed, no FIFO opened), leaving out
+  files over nbgrader's ``CourseDirectory.max_file_size`` and refusing a hand-in whose other
+  files add up to more than ``max_dir_size``. Whatever it refuses is
   logged with the reason, and the other submissions are collected as usual;
 * :class:`SafeReleaseFeedback` releases each notebook's feedback on its own: a feedback folder
   without ``timestamp.txt`` or ``submission_secret.txt`` (a submission put in ``submitted/`` by
@@ -106,7 +107,7 @@ class SafeCollect(ExchangeCollect):
             return f"it is owned by the user {owner}, not by {student}"
         try:
             with safefiles.open_folder(Path(os.path.dirname(path)), os.path.basename(path)) as folder:
-                size = safefiles.tree_size(folder)
+                size = safefiles.tree_size(folder, int(self.coursedir.max_file_size) * 1000)
         except (OSError, ValueError) as error:
             return f"cannot be read ({error})"
         if size > 1000 * int(self.coursedir.max_dir_size):

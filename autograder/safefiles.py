@@ -115,17 +115,18 @@ def is_plain_folder(path: Path) -> bool:
         return False
 
 
-def tree_size(dir_fd: int) -> int:
-    """The bytes of the regular files under ``dir_fd``, links and special files not followed."""
+def tree_size(dir_fd: int, limit: int | None = None) -> int:
+    """The bytes of the regular files under ``dir_fd`` (those of at most ``limit`` bytes, when
+    given: :func:`copy_tree` leaves larger ones out), links and special files not followed."""
     total = 0
     for name in names(dir_fd):
         info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
         if stat.S_ISREG(info.st_mode):
-            total += info.st_size
+            total += info.st_size if limit is None or info.st_size <= limit else 0
         elif stat.S_ISDIR(info.st_mode):
             child = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
             try:
-                total += tree_size(child)
+                total += tree_size(child, limit)
             finally:
                 os.close(child)
     return total

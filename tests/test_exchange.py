@@ -126,6 +126,8 @@ def plant(root: Path, inbound: Path) -> None:
     (s2 / "answers.ipynb").symlink_to(solutions)
     os.link(solutions, s2 / "hard.ipynb")
     os.mkfifo(s2 / "pipe")
+    with open(s2 / "big.bin", "wb") as big:   # 150 MB (sparse): over nbgrader's max_file_size of 100 MB
+        big.truncate(150 * 10**6)
     later = "2030-01-01 00:00:00.000000 UTC"
     # named for s1, newer than s1's own: owned by another user (on a hub, the student who made it)
     fake = inbound / f"s1+{ASSIGNMENT}+{later}+forged"
@@ -143,7 +145,8 @@ def test_collect_refuses_what_is_not_a_plain_submission_and_collects_the_rest(ro
     assert sorted(p.name for p in (root / course.SUBMITTED).iterdir()) == sorted([*STUDENTS, BY_HAND])
     s2 = root / course.SUBMITTED / "s2" / ASSIGNMENT
     assert sorted(p.name for p in s2.iterdir()) == [f"{ASSIGNMENT}.ipynb", "submission_secret.txt", "timestamp.txt"]
-    for name, why in (("answers.ipynb", "a symbolic link"), ("hard.ipynb", "a hard link"), ("pipe", "a FIFO")):
+    for name, why in (("answers.ipynb", "a symbolic link"), ("hard.ipynb", "a hard link"), ("pipe", "a FIFO"),
+                      ("big.bin", "larger than 95 MiB")):
         assert f"left out {name}: {why}" in log
     for name, why in (("forged", "owned by the user nobody, not by s1"), ("odd", "it is not a student id"),
                       ("no time+x", "'no time' is not a time"), ("fifo", "a FIFO, not a folder"),

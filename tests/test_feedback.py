@@ -206,3 +206,17 @@ def test_long_lines_wrap_in_the_browser(graded_class: dict):
     assert longest > 200   # there are long lines to wrap
     assert overflowing == []
     assert notes >= 1
+
+
+def test_nbgrader_generate_feedback_writes_the_same_pages(graded_class: dict):
+    """The course's configuration names the feedback steps and page, so plain `nbgrader
+    generate_feedback` (and formgrader's button, which runs it) writes what `feedback` writes."""
+    assert list(course.config(ROOT).GenerateFeedback.preprocessors) == list(feedback.FEEDBACK_PREPROCESSORS)
+    root = graded_class["root"]
+    before = {student: page(root, student) for student in ("ada", "cy")}
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_feedback", GRADED, "--force",
+                           f"--db={graded_class['db']}"], cwd=root, env=course.nbgrader_env(), capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert {student: page(root, student) for student in ("ada", "cy")} == before
+    assert "<script" not in before["ada"] and "<math" in before["ada"]
