@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab lab-instructor test test-every-fixture release clean-notebooks autograde demo-grade feedback export bench doctor fresh-check clean
+.PHONY: help lab lab-instructor test test-every-fixture release clean-notebooks autograde status demo-grade feedback export bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -65,6 +65,9 @@ clean-notebooks: $(GRADER_STAMP)  ## strip outputs and execution counts from sto
 
 autograde: $(GRADER_STAMP)  ## grade every submission in submitted/, write reports/grades.csv
 	$(PY) -m autograder grade
+
+status: $(GRADER_STAMP)  ## per assignment: who handed in, who is late, what is still to grade, whether reports/ is current
+	$(PY) -m autograder status
 
 demo-grade: $(GRADER_STAMP)  ## grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/
 	$(PY) -m autograder demo

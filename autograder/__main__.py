@@ -71,6 +71,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="CSV with the columns student_id, lms_id, name (needed with --lms)")
     export.add_argument("--missing-as-zero", action="store_true",
                         help="0 for a student with no submission (default: an empty cell)")
+    export.add_argument("--allow-ungraded", action="store_true",
+                        help="with --lms: write the file even though written answers are not graded yet (they "
+                             "count 0; a column says how many points each student still has to be graded on)")
+    extension_cmd = commands.add_parser("extension", parents=[course_option],
+                                        help="give a student more time for an assignment (before or after they hand in)")
+    waive_cmd = commands.add_parser("waive", parents=[course_option],
+                                    help="waive a student's late penalty on an assignment")
+    for command in (extension_cmd, waive_cmd):
+        command.add_argument("student", metavar="STUDENT")
+        command.add_argument("assignment", metavar="ASSIGNMENT")
+        command.add_argument("--undo", action="store_true", help="take it back")
+        command.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
+    extension_cmd.add_argument("--days", type=float, default=None, help="days added to the due date")
+    extension_cmd.add_argument("--hours", type=float, default=None, help="hours added to the due date")
+    status_cmd = commands.add_parser("status", parents=[course_option],
+                                     help="per assignment: who handed in, who is late, what is still to grade")
+    status_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
     args = parser.parse_args(argv)
@@ -128,16 +145,59 @@ def main(argv: list[str] | None = None) -> int:
         if args.roster is None:
             parser.error("export --lms needs --roster FILE")
         try:
-            return lms.main(root, args.lms, args.roster, args.db, args.missing_as_zero)
+            return lms.main(root, args.lms, args.roster, args.db, args.missing_as_zero, args.allow_ungraded)
         except ValueError as error:
             parser.exit(2, f"python -m autograder export: {error}\n")
     elif args.command == "export":
         print(f"wrote {feedback.export(root, args.db)}")
+    elif args.command in ("extension", "waive"):
+        try:
+            return exceptions(root, args)
+        except ValueError as error:
+            parser.exit(2, f"python -m autograder {args.command}: {error}\n")
+    elif args.command == "status":
+        from autograder import status
+        return status.main(root, args.db)
     elif args.command == "clean":
         for folder in (course.SOURCE, course.RELEASE):
             for path in sorted((root / folder).rglob("*.ipynb")):
                 if ".ipynb_checkpoints" not in path.parts and notebooks.clean_file(path):
                     print(f"cleaned {path}")
+    return 0
+
+
+def exceptions(root: Path, args: argparse.Namespace) -> int:
+    """``extension`` and ``waive``: change the course's list of exceptions, then recompute the
+    penalties in the gradebook and rewrite the reports (no grading)."""
+    from autograder import course, late
+    from autograder.grade import write_reports
+
+    if args.assignment not in course.assignments(root):
+        raise ValueError(f"no assignment {args.assignment!r} (the assignments: {', '.join(course.assignments(root))})")
+    if not args.student or "/" in args.student or args.student.startswith("."):
+        raise ValueError(f"{args.student!r} is not a student id")
+    kept = late.Exceptions.load(root)
+    key = (args.student, args.assignment)
+    if args.command == "extension" and args.undo:
+        kept.extensions.pop(key, None)
+        said = f"{args.student} {args.assignment}: no extension"
+    elif args.command == "extension":
+        kept.extensions[key] = late.parse_extension(args.days, args.hours)
+        said = f"{args.student} {args.assignment}: extension of {late.duration(kept.extensions[key])}"
+    elif args.undo:
+        kept.waived.discard(key)
+        said = f"{args.student} {args.assignment}: late penalty applies"
+    else:
+        kept.waived.add(key)
+        said = f"{args.student} {args.assignment}: late penalty waived"
+    kept.save(root)
+    print(said)
+    url = course.db_url(root, args.db)
+    for line in late.apply(root, url):
+        print(line)
+    if (root / course.REPORTS / "grades.csv").is_file():
+        write_reports(root, url)
+        print("reports rewritten; run `make feedback` (or formgrader's Generate Feedback) to update the feedback")
     return 0
 
 

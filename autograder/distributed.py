@@ -39,6 +39,7 @@ queue and stops taking new ones.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -242,12 +243,32 @@ def _folder_parts(base: Path, folder: Path) -> list[bytes]:
     return parts
 
 
+#: Settings of the configuration that do not change a grade: where the gradebook and the exchange
+#: are (they differ between machines), how feedback is written, and the late policy (a penalty is
+#: recomputed from the gradebook on every run, :func:`autograder.late.apply`).
+NOT_GRADING = {"CourseDirectory": ("db_url", "root"), "Exchange": None, "ExchangeFactory": None,
+               "GenerateFeedback": None, "FeedbackExporter": None, "AssignLatePenalties": None,
+               "PenaltyPerDay": None}
+
+
+def grading_config(root: Path) -> dict:
+    """The course's nbgrader configuration in effect (every file it loads), less
+    :data:`NOT_GRADING`."""
+    kept = {}
+    for section, values in course.config(root).items():
+        left_out = NOT_GRADING.get(section, ())
+        if left_out is None:
+            continue
+        kept[section] = {key: value for key, value in values.items() if key not in left_out}
+    return kept
+
+
 def source_digest(root: Path, assignment: str) -> str:
     """Hash of what grading ``assignment`` depends on besides the submission: its source
-    notebooks (the hidden tests) and the nbgrader configuration."""
-    config = root / "nbgrader_config.py"
-    return _digest(*_folder_parts(root, root / course.SOURCE / assignment),
-                   config.read_bytes() if config.is_file() else b"")
+    notebooks (the hidden tests) and the nbgrader configuration in effect (:func:`grading_config`:
+    the course's files and every file they load, a time limit included)."""
+    config = json.dumps(grading_config(root), sort_keys=True, default=repr).encode()
+    return _digest(*_folder_parts(root, root / course.SOURCE / assignment), config)
 
 
 def job_id(root: Path, student: str, assignment: str, options: Iterable[str] = ()) -> str:

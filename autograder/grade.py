@@ -29,7 +29,7 @@ from nbgrader import api
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm.auto import tqdm
 
-from autograder import alembic_head, course, jobs as jobs_module, release, sandbox
+from autograder import alembic_head, course, jobs as jobs_module, late, release, sandbox
 from autograder.jobs import Job, Result, grade_job, make_job, record
 
 CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_score")
@@ -219,6 +219,9 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
                 record(root, url, Result(result.student, result.assignment, reasons=[*result.reasons, reason],
                                          timestamp=result.timestamp))
             bar.update()
+    # penalties follow the due dates, extensions and waivers as they are now, graded or not
+    for line in late.apply(root, url):
+        print(line, file=sys.stderr)
     return write_reports(root, url)
 
 
@@ -271,6 +274,7 @@ def write_reports(root: Path, db_url: str) -> Path:
                                                 for s in student_ids)]
     skipped = [a for a in everything if a not in assignments]
     test_cells = {assignment: course.test_cells(root, assignment) for assignment in assignments}
+    late_work = late.lateness(root, db_url)
     rows, summary = [], []
     for student in student_ids:
         total = maximum = 0.0
@@ -295,6 +299,8 @@ def write_reports(root: Path, db_url: str) -> Path:
                      for c in cells if scores.get((c.notebook, c.cell), 0.0) < c.max_score
                      and (outcome.graded is None or c.notebook in outcome.graded)]
             notes += outcome.reasons
+            if (student, assignment) in late_work:
+                notes.append(late_work[(student, assignment)].describe())
             if notes or got < out_of:
                 lines.append(f"{assignment}: {got:g}/{out_of:g}" + "".join(f"\n        {n}" for n in notes))
         summary.append(f"{student}: {total:g}/{maximum:g}" + "".join(f"\n    {line}" for line in lines))
@@ -309,6 +315,10 @@ def write_reports(root: Path, db_url: str) -> Path:
               "line of their error, what was repaired in the submission and anything that went wrong\n")
     if skipped:
         header += f"\nNot submitted by anyone, left out: {', '.join(skipped)}\n"
+    listed = [(s, a) for s in student_ids for a in assignments if (s, a) in late_work]
+    if listed:
+        header += "\nLate work (the penalty counts in gradebook.csv, the LMS files and the feedback):\n" + "".join(
+            f"    {s} {a}: {late_work[(s, a)].describe()}\n" for s, a in listed)
     (reports / "summary.txt").write_text(header + "\n" + "\n".join(summary) + "\n", encoding="utf-8")
     return path
 

@@ -33,7 +33,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
-from autograder import course, release, submissions
+from autograder import course, late, release, submissions
 
 #: Wall-clock limit for grading one student's assignment (all its notebooks).
 SUBMISSION_TIMEOUT = 1800.0
@@ -408,6 +408,8 @@ def record(root: Path, db_url: str, result: Result) -> None:
                     grade.needs_manual_grade = False
         gradebook.db.commit()
 
+    # the penalty with the student's extension or waiver (autograder.late), which the gradebook cannot hold
+    late.apply(root, db_url, only=(result.student, result.assignment))
     _write_autograded(target, result)
     path = notes_path(root, result.student, result.assignment)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ CANVAS_POINTS_ROW = "Points Possible"
 CANVAS_READ_ONLY = "(read only)"
 MOODLE_STUDENT_COLUMNS = ("ID number", "Full name")
 PENALTY_SUFFIX = " late penalty"
+UNGRADED_SUFFIX = " not graded yet"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class Result:
 
     score: float      # autograded and manual points, before the late penalty
     penalty: float    # late penalty (0 when on time)
+    ungraded: tuple[str, ...] = ()   # written answers nobody has graded yet (counted as 0)
+    ungraded_points: float = 0.0
 
     @property
     def final(self) -> float:
@@ -66,6 +69,7 @@ class Export:
 
     path: Path
     unlisted: list[str] = field(default_factory=list)
+    ungraded: list[str] = field(default_factory=list)   # "student assignment" exported with answers not graded
 
 
 def read_roster(path: Path) -> list[Student]:
@@ -118,8 +122,13 @@ def results(db_url: str, assignments: list[str]) -> tuple[dict[tuple[str, str], 
                 continue
             maxima[name] = float(assignment.max_score)
             for submission in assignment.submissions:
+                pending = [(f"{notebook.name}/{grade.name}", float(grade.max_score))
+                           for notebook in submission.notebooks for grade in notebook.grades
+                           if grade.needs_manual_grade]
                 found[(submission.student_id, name)] = Result(float(submission.score),
-                                                             float(submission.late_submission_penalty or 0.0))
+                                                             float(submission.late_submission_penalty or 0.0),
+                                                             tuple(cell for cell, _ in pending),
+                                                             sum(points for _, points in pending))
         students = [student.id for student in gradebook.students]
     return found, maxima, students
 
@@ -140,8 +149,9 @@ def number(value: float) -> str:
 
 
 def cells(root: Path, student: Student, assignments: list[str], found: dict[tuple[str, str], Result],
-          missing_as_zero: bool) -> list[str]:
-    """A student's grade and penalty cells, assignment by assignment."""
+          missing_as_zero: bool, marked: set[str] = frozenset()) -> list[str]:
+    """A student's grade and penalty cells (and, for the ``marked`` assignments, the points of
+    written answers not graded yet), assignment by assignment."""
     out: list[str] = []
     for assignment in assignments:
         result = found.get((student.student_id, assignment))
@@ -151,58 +161,93 @@ def cells(root: Path, student: Student, assignments: list[str], found: dict[tupl
             out += [number(result.final), number(result.penalty)]
         else:
             out += ["0" if missing_as_zero else "", ""]
+        if assignment in marked:
+            out.append(number(result.ungraded_points) if result is not None and result.ungraded else "")
     return out
 
 
 def canvas_rows(root: Path, roster: list[Student], assignments: list[str], found: dict[tuple[str, str], Result],
-                maxima: dict[str, float], missing_as_zero: bool) -> list[list[str]]:
+                maxima: dict[str, float], missing_as_zero: bool, marked: set[str] = frozenset()) -> list[list[str]]:
     header = [*CANVAS_STUDENT_COLUMNS]
     points = [CANVAS_POINTS_ROW, *[""] * (len(CANVAS_STUDENT_COLUMNS) - 1)]
     for assignment in assignments:
         header += [assignment, assignment + PENALTY_SUFFIX]
         points += [number(maxima[assignment]) if assignment in maxima else "", CANVAS_READ_ONLY]
+        if assignment in marked:
+            header.append(assignment + UNGRADED_SUFFIX)
+            points.append(CANVAS_READ_ONLY)
     rows = [header, points]
     for student in roster:
         rows.append([student.name, "", student.lms_id, "", "",
-                     *cells(root, student, assignments, found, missing_as_zero)])
+                     *cells(root, student, assignments, found, missing_as_zero, marked)])
     return rows
 
 
 def moodle_rows(root: Path, roster: list[Student], assignments: list[str], found: dict[tuple[str, str], Result],
-                missing_as_zero: bool) -> list[list[str]]:
+                missing_as_zero: bool, marked: set[str] = frozenset()) -> list[list[str]]:
     header = [*MOODLE_STUDENT_COLUMNS]
     for assignment in assignments:
         header += [assignment, assignment + PENALTY_SUFFIX]
-    return [header] + [[student.lms_id, student.name, *cells(root, student, assignments, found, missing_as_zero)]
-                       for student in roster]
+        if assignment in marked:
+            header.append(assignment + UNGRADED_SUFFIX)
+    return [header] + [[student.lms_id, student.name,
+                        *cells(root, student, assignments, found, missing_as_zero, marked)] for student in roster]
+
+
+class Ungraded(ValueError):
+    """Written answers of the roster's students are not graded yet (``missing`` lists them)."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(f"{len(missing)} submission(s) have written answers nobody has graded yet; an import now "
+                         "would count them as 0. Grade them in formgrader, or export anyway with --allow-ungraded "
+                         "(the file then has a '<assignment>" + UNGRADED_SUFFIX + "' column)")
 
 
 def export(root: Path, system: str, roster_path: Path, db_url: str | None = None,
-           missing_as_zero: bool = False) -> Export:
+           missing_as_zero: bool = False, allow_ungraded: bool = False) -> Export:
     """Write ``reports/<system>-grades.csv`` for the students of the roster, from the gradebook
-    at ``db_url`` (default: the course's configured one)."""
+    at ``db_url`` (default: the course's configured one). Raises :class:`Ungraded` when written
+    answers of the roster's students are not graded yet, unless ``allow_ungraded``: then each
+    assignment with some has a column of the points still to grade."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown LMS {system!r}: choose one of {', '.join(SYSTEMS)}")
     root = root.resolve()
     roster = read_roster(roster_path)
     found, maxima, students = results(course.db_url(root, db_url), course.assignments(root))
     assignments = handed_in(root, found)
+    listed = {student.student_id for student in roster}
+    pending = {key: result for key, result in sorted(found.items()) if result.ungraded and key[0] in listed}
+    if pending and not allow_ungraded:
+        raise Ungraded([f"{s} {a}: {', '.join(r.ungraded)} ({r.ungraded_points:g} points)"
+                        for (s, a), r in pending.items()])
+    marked = {a for _, a in pending}
     if system == "canvas":
-        rows = canvas_rows(root, roster, assignments, found, maxima, missing_as_zero)
+        rows = canvas_rows(root, roster, assignments, found, maxima, missing_as_zero, marked)
     else:
-        rows = moodle_rows(root, roster, assignments, found, missing_as_zero)
+        rows = moodle_rows(root, roster, assignments, found, missing_as_zero, marked)
     path = root / course.REPORTS / f"{system}-grades.csv"
     path.parent.mkdir(exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
-    listed = {student.student_id for student in roster}
-    return Export(path, sorted(set(students) - listed))
+    return Export(path, sorted(set(students) - listed), sorted(f"{s} {a}" for s, a in pending))
 
 
-def main(root: Path, system: str, roster: Path, db_url: str | None, missing_as_zero: bool) -> int:
-    """``export --lms``: write the file, say where, and name the students left out."""
-    done = export(root, system, roster, db_url, missing_as_zero)
+def main(root: Path, system: str, roster: Path, db_url: str | None, missing_as_zero: bool,
+         allow_ungraded: bool = False) -> int:
+    """``export --lms``: write the file, say where, and name the students left out; exit 2 with
+    the list of what is not graded yet (unless ``allow_ungraded``)."""
+    try:
+        done = export(root, system, roster, db_url, missing_as_zero, allow_ungraded)
+    except Ungraded as ungraded:
+        print(f"python -m autograder export: not written: {ungraded}", file=sys.stderr)
+        for line in ungraded.missing:
+            print(f"    {line}", file=sys.stderr)
+        return 2
     print(f"wrote {done.path}")
+    if done.ungraded:
+        print(f"written with answers not graded yet (counted as 0, points in the '{UNGRADED_SUFFIX.strip()}' "
+              f"columns): {', '.join(done.ungraded)}", file=sys.stderr)
     if done.unlisted:
         print(f"not in the roster, so not in {done.path.name}: {', '.join(done.unlisted)}", file=sys.stderr)
     return 0

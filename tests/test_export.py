@@ -97,9 +97,16 @@ def exported(graded_class: dict, tmp_path_factory: pytest.TempPathFactory) -> di
     roster.write_text(ROSTER, encoding="utf-8")
     out = {}
     for system in lms.SYSTEMS:
+        # cy's second written answer is not graded yet: no file, and a list of what is missing
+        refused = run("--course", str(graded_class["root"]), "export", "--lms", system, "--roster", str(roster),
+                      "--db", graded_class["db"], timeout=300)
+        assert refused.returncode == 2 and not (graded_class["root"] / course.REPORTS / f"{system}-grades.csv").exists()
+        assert f"cy {GRADED}: {GRADED}/written_modes_answer (2 points)" in refused.stderr, refused.stderr
+        assert "--allow-ungraded" in refused.stderr and "Traceback" not in refused.stderr
         for zero in (False, True):
             done = run("--course", str(graded_class["root"]), "export", "--lms", system, "--roster", str(roster),
-                       "--db", graded_class["db"], *(["--missing-as-zero"] if zero else []), timeout=300)
+                       "--db", graded_class["db"], "--allow-ungraded", *(["--missing-as-zero"] if zero else []),
+                       timeout=300)
             assert done.returncode == 0, done.stderr[-3000:]
             path = graded_class["root"] / course.REPORTS / f"{system}-grades.csv"
             assert done.stdout.strip() == f"wrote {path}"
@@ -115,8 +122,10 @@ def test_canvas_file_follows_canvas_import_rules(exported: dict):
     for zero in (False, True):
         rows = exported[("canvas", zero)]
         assert canvas_violations(rows) == []
-        assert rows[0] == [*lms.CANVAS_STUDENT_COLUMNS, GRADED, f"{GRADED} late penalty"]   # no column for 02
-        assert rows[1][5:] == ["15", "(read only)"]   # 10 autograded + 5 written points; the penalty not imported
+        # no column for 02; the points not graded yet are marked, read only (not imported)
+        assert rows[0] == [*lms.CANVAS_STUDENT_COLUMNS, GRADED, f"{GRADED} late penalty", f"{GRADED} not graded yet"]
+        # 10 autograded + 5 written points; the penalty and what is not graded yet are not imported
+        assert rows[1][5:] == ["15", "(read only)", "(read only)"]
 
 
 def test_the_rule_checks_can_fail():
@@ -144,8 +153,9 @@ def test_moodle_file_follows_moodle_import_rules(exported: dict):
     for zero in (False, True):
         rows = exported[("moodle", zero)]
         assert moodle_violations(rows) == []
-        assert rows[0] == [*lms.MOODLE_STUDENT_COLUMNS, GRADED, f"{GRADED} late penalty"]
+        assert rows[0] == [*lms.MOODLE_STUDENT_COLUMNS, GRADED, f"{GRADED} late penalty", f"{GRADED} not graded yet"]
     rows = by_id(exported[("moodle", False)], 0)
+    assert {k: v[f"{GRADED} not graded yet"] for k, v in rows.items()} == {"S1001": "", "S1003": "2", "S1006": ""}
     assert {k: (v[GRADED], v[f"{GRADED} late penalty"]) for k, v in rows.items()} == {
         "S1001": ("7", "3"), "S1003": ("5", "0"), "S1006": ("", "")}
     assert by_id(exported[("moodle", True)], 0)["S1006"][GRADED] == "0"
