@@ -63,7 +63,7 @@ def test_a_planted_wrong_number_is_found(path):
               if f.verdict == textnumbers.PRINTED and ("text" in f.where or "model answer" in f.where)]
     assert quoted, f"{path.stem}: no number of its text is quoted from the run, so nothing could be planted"
     target = quoted[-1]
-    index = int(target.where.split("cell ")[1].split(" ")[0])
+    index = target.cell
     before = {(f.where, f.number.start) for f in findings(nb, path.stem, []) if f.wrong}
     for wrong in textnumbers.wrong_versions(target.number):
         changed = nbformat.from_dict(nb)
@@ -100,3 +100,60 @@ def test_a_planted_wrong_number_in_the_readme_is_found(path, tmp_path):
         if found:
             break
     assert [f.number.text for f in found] == [wrong], f"README: {number.text} changed to {wrong}: {found}"
+
+
+# The rules themselves, on small made-up notebooks (no kernel needed).
+
+def made_up(*cells: tuple[str, str, str]) -> nbformat.NotebookNode:
+    """A notebook of (kind, source, printed output) cells, as if run."""
+    nb = nbformat.v4.new_notebook()
+    for kind, source, printed in cells:
+        if kind == "markdown":
+            nb.cells.append(nbformat.v4.new_markdown_cell(source))
+        else:
+            cell = nbformat.v4.new_code_cell(source)
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)] if printed else []
+            nb.cells.append(cell)
+    return nb
+
+
+def verdicts(nb: nbformat.NotebookNode) -> dict[str, str]:
+    return {f.number.text: f.verdict for f in textnumbers.notebook_findings(nb, "made-up", set())}
+
+
+@pytest.mark.parametrize("written, printed, right", [
+    ("0.872", "0.872", True), ("0.87", "0.872", True), ("0.873", "0.872", False), ("0.8720", "0.872", False),
+    ("0", "2.4e-07", False), ("0", "0.0", True), ("18 %", "18%", True), ("18 %", "0.183", True),
+    ("7,330", "7330.2", True), ("7,300", "7330.2", False), ("1e-5", "8.26e-06", True), ("1e-6", "8.26e-06", False),
+])
+def test_a_number_matches_the_printed_one_at_its_precision(written, printed, right):
+    nb = made_up(("code", "x = f()", f"result {printed}\n"), ("markdown", f"The result is {written}.", ""))
+    assert verdicts(nb)[written] == (textnumbers.PRINTED if right else textnumbers.MISSING)
+
+
+def test_only_what_is_printed_above_counts():
+    nb = made_up(("markdown", "We will get 0.913.", ""), ("code", "x = f()", "0.913\n"))
+    assert verdicts(nb)["0.913"] == textnumbers.MISSING
+
+
+def test_literals_citations_and_words():
+    nb = made_up(("code", "kernel = make(size=7, sigma=0.25)", ""),
+                 ("markdown", "A 7 x 7 kernel, sigma 0.25 (not 0.250), twelve of them. Zhang (2019, Table 3) "
+                              "reports 0.87. Cohen & Welling 2016 used 5.", ""))
+    assert verdicts(nb) == {"7": "literal", "0.25": "literal", "0.250": "missing", "twelve": "missing",
+                            "2019": "citation", "3": "citation", "0.87": "citation", "2016": "citation", "5": "missing"}
+
+
+def test_a_trained_networks_numbers_may_not_be_typed():
+    nb = made_up(("code", "net = make()\ntrain(net)\nprint(net.accuracy)", "0.850\n"),
+                 ("code", "print(score(net))", "0.913\n"),
+                 ("code", "print(0.9 + 0.013)", "0.913\n"),
+                 ("markdown", "Accuracy 0.850; consistency 0.913.", ""))
+    assert verdicts(nb) == {"0.850": "trained", "0.913": "printed"}   # 0.913 is also printed without training
+
+
+def test_printed_sentences_and_comments_of_result_cells():
+    nb = made_up(("code", 'print("the accuracy is 0.85")  # about 0.85, as printed', "the accuracy is 0.85\n"))
+    found = textnumbers.notebook_findings(nb, "made-up", set())
+    assert [(f.where.rsplit(", ", 1)[1], f.verdict) for f in found] == [("comment", "printed"),
+                                                                         ("printed text", "missing")]

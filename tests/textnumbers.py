@@ -91,7 +91,7 @@ class Number:
         return [self, as_fraction, as_percent]
 
 
-def _number(match: re.Match, start: int = 0) -> Number:
+def _number(match: re.Match[str], start: int = 0) -> Number:
     digits = match["num"].replace(",", "")
     decimals = len(digits.partition(".")[2])
     value = float(digits)
@@ -99,15 +99,17 @@ def _number(match: re.Match, start: int = 0) -> Number:
         exponent = int(match["exp"].replace("−", "-"))
         value *= 10.0 ** exponent
         decimals -= exponent
-    return Number(match.group(0).strip(), value, decimals, start)
+    end = next(match.end(group) for group in ("pct", "exp", "num") if match[group])
+    return Number(match.string[match.start():end].strip(), value, decimals, start)
 
 
 def text_numbers(text: str) -> list[Number]:
     """The numbers written in ``text`` (digits and number words), in order."""
     found = []
     for match in TEXT_NUMBER.finditer(text):
-        if match["tail"] and match["tail"] not in UNITS and not (match["tail"] == "x" or match["tail"].startswith("x")):
-            continue   # part of a name: float32, 2k, L2
+        tail = match["tail"]
+        if tail and tail not in UNITS and not re.fullmatch(r"x\d+", tail):
+            continue   # part of a name (float32, 2k), not a number with a unit (16 px, 10x10)
         found.append(_number(match, match.start()))
     for match in WORD_NUMBER.finditer(text):
         found.append(Number(match["word"], float(WORDS[match["word"].lower()]), 0, match.start()))
@@ -115,6 +117,7 @@ def text_numbers(text: str) -> list[Number]:
 
 
 def printed_numbers(text: str) -> list[Number]:
+    """The numbers in a cell's output, as printed (no units needed)."""
     return [_number(m) for m in OUTPUT_NUMBER.finditer(text)]
 
 
@@ -135,11 +138,15 @@ def output_text(cell: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+def _python(source: str) -> str:
+    """A cell's source without its IPython magics and shell lines (same line numbers)."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
 def code_literals(source: str) -> set[Number]:
     """The numeric literals of Python code (IPython magics left out), each with its precision."""
-    source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(_python(source))
     except SyntaxError:
         return set()
     return {_literal(node.value) for node in ast.walk(tree)
@@ -152,6 +159,7 @@ def _literal(value: int | float) -> Number:
 
 
 def coursekit_literals(root: Path) -> set[Number]:
+    """The numeric literals of every module of ``coursekit/``."""
     values: set[Number] = set()
     for path in sorted((root / "coursekit").glob("*.py")):
         values |= code_literals(path.read_text())
@@ -162,7 +170,7 @@ def comments_and_strings(source: str) -> tuple[list[str], list[str]]:
     """A code cell's comments, and the typed text of its strings (an f-string's fields left out)."""
     comments: list[str] = []
     strings: list[str] = []
-    clean = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    clean = _python(source)
     try:
         for token in tokenize.generate_tokens(io.StringIO(clean).readline):
             if token.type == tokenize.COMMENT:
@@ -189,7 +197,7 @@ def trained_cells(nb: nbformat.NotebookNode) -> set[int]:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        source = "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in cell.source.splitlines())
+        source = _python(cell.source)
         try:
             tree = ast.parse(source)
         except SyntaxError:
@@ -244,6 +252,7 @@ class Finding:
     number: Number
     context: str
     verdict: str
+    cell: int | None = None   # the notebook cell it is in (None in the README and docs)
 
     @property
     def wrong(self) -> bool:
@@ -262,6 +271,7 @@ class Source:
     literals: set[Number]
 
     def judge(self, number: Number) -> str:
+        """LITERAL, PRINTED, TRAINED (printed only by cells that depend on training) or MISSING."""
         if any(number.decimals <= literal.decimals and abs(number.value - literal.value) <= 1e-12 * max(1.0, literal.value)
                for literal in self.literals):
             return LITERAL   # written no more precisely than in the code
@@ -272,13 +282,14 @@ class Source:
         return TRAINED if all(matched) else PRINTED
 
 
-def check_text(text: str, where: str, source: Source) -> list[Finding]:
+def check_text(text: str, where: str, source: Source, cell: int | None = None) -> list[Finding]:
+    """Every number of ``text`` judged: a citation's, or as ``source`` accounts for it."""
     findings = []
     allowed = citations(text)
     for number in text_numbers(text):
         verdict = CITATION if number.start in allowed else source.judge(number)
         context = " ".join(text[max(0, number.start - 60):number.start + 40].split())
-        findings.append(Finding(where, number, context, verdict))
+        findings.append(Finding(where, number, context, verdict, cell))
     return findings
 
 
@@ -305,7 +316,7 @@ def notebook_findings(nb: nbformat.NotebookNode, name: str, extra_literals: set[
         label = f"{name}, cell {index} ({cell.get('id', '?')})"
         if cell.cell_type == "markdown":
             kind = "model answer" if meta.get("solution") else "text"
-            findings += check_text(blank_unchecked(cell.source), f"{label}, {kind}", Source(printed, literals))
+            findings += check_text(blank_unchecked(cell.source), f"{label}, {kind}", Source(printed, literals), index)
             continue
         if cell.cell_type != "code":
             continue
@@ -313,9 +324,9 @@ def notebook_findings(nb: nbformat.NotebookNode, name: str, extra_literals: set[
         if not meta.get("solution") and not course.is_autograded_test(cell):   # a cell that shows results
             comments, strings = comments_and_strings(cell.source)
             for comment in comments:
-                findings += check_text(comment, f"{label}, comment", Source(printed + here, literals))
+                findings += check_text(comment, f"{label}, comment", Source(printed + here, literals), index)
             for string in strings:
-                findings += check_text(string, f"{label}, printed text", Source(printed, literals))
+                findings += check_text(string, f"{label}, printed text", Source(printed, literals), index)
         printed += here
     return findings
 
