@@ -2,9 +2,11 @@
 the code (the convention is in ``textnumbers.py``), on the solution notebooks executed with every
 cell run; a wrong number planted in each notebook, and in the README, is found.
 
-Each solution notebook is executed once here, with nbclient (about 45 s of CPU for all five), and
-saved to ``artifacts/executed/``: the other tests run only the cells grading needs, or run them in
-the browser, whose outputs stay there."""
+Each solution notebook is executed once here, with every cell run, by nbclient, and saved to
+``artifacts/executed/`` (the validator runs only the cells grading needs, and the browser test's
+outputs stay in the browser). That is about a minute of one worker for all five, notebook 5 about
+half of it; each notebook is its own ``xdist_group``, so that it runs once, on one worker, for all
+the tests that read it."""
 
 from __future__ import annotations
 
