@@ -139,10 +139,10 @@ def test_only_what_is_printed_above_counts():
 
 
 def test_literals_citations_and_words():
-    nb = made_up(("code", "kernel = make(size=7, sigma=0.25)", ""),
-                 ("markdown", "A 7 x 7 kernel, sigma 0.25 (not 0.250), twelve of them. Zhang (2019, Table 3) "
+    nb = made_up(("code", "kernel = make(size=7, sigma=0.25, seed=16)", ""),
+                 ("markdown", "A 7 x 7 kernel, sigma 0.25 (not 0.250), twelve of them, 16 % of them. Zhang (2019, Table 3) "
                               "reports 0.87. Cohen & Welling 2016 used 5.", ""))
-    assert verdicts(nb) == {"7": "literal", "0.25": "literal", "0.250": "missing", "twelve": "missing",
+    assert verdicts(nb) == {"7": "literal", "0.25": "literal", "0.250": "missing", "twelve": "missing", "16 %": "missing",
                             "2019": "citation", "3": "citation", "0.87": "citation", "2016": "citation", "5": "missing"}
 
 

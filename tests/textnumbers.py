@@ -10,7 +10,8 @@ accepted only when it is
   printed one (``0.87`` for a printed ``0.872``) but not invented (``0`` only for a printed
   zero), and ``18 %`` matches a printed ``18%`` or ``0.18``;
 * **a literal of the code**: a number written as a literal in a code cell of the same notebook
-  or in ``coursekit/`` (a kernel size, a shape, a seed), or a cell's points;
+  or in ``coursekit/`` (a kernel size, a shape, a seed), no more precisely than there (``1.000``
+  is not the literal ``1``; ``16 %`` is the literal ``0.16``, not ``16``), or a cell's points;
 * **a citation**: a year after an author's name, or any number in a sentence that names an
   author, a year and the table, section or figure of the paper it comes from.
 
@@ -272,7 +273,8 @@ class Source:
 
     def judge(self, number: Number) -> str:
         """LITERAL, PRINTED, TRAINED (printed only by cells that depend on training) or MISSING."""
-        if any(number.decimals <= literal.decimals and abs(number.value - literal.value) <= 1e-12 * max(1.0, literal.value)
+        typed = number.alternatives()[1] if number.text.endswith("%") else number   # 16 % is the literal 0.16
+        if any(typed.decimals <= literal.decimals and abs(typed.value - literal.value) <= 1e-12 * max(1.0, literal.value)
                for literal in self.literals):
             return LITERAL   # written no more precisely than in the code
         matched = [trained for printed, trained in self.printed
