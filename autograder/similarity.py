@@ -1,0 +1,276 @@
+"""How alike two students' answers are, exercise by exercise, for a whole class.
+
+The exercises of an assignment are its solution cells (by ``grade_id``), the written answers
+(markdown solution cells) and the code cells a student added or changed (one exercise,
+``(added cells)``). For each exercise and each student:
+
+* **code** is cut into tokens with Python's :mod:`tokenize`; names and literals are
+  normalised (``V``, ``N``, ``S``; keywords, operators and attribute names stay), comments,
+  docstrings and layout are dropped; every ``k`` consecutive tokens are hashed and a
+  **winnowing** window keeps the smallest hash of each ``window`` neighbours (Schleimer,
+  Wilkerson & Aiken 2003, as MOSS and Dolos do);
+* **written answers** are cut into words; every three consecutive words are one fingerprint
+  and every number one more;
+* the **released notebook** gives out code and text: every k-gram of its code and every
+  shingle of its text is a *base* fingerprint, removed from every student's (and numbers that
+  the course's own notebooks print or quote are given too: every honest student quotes them).
+
+Two students' ``similarity`` on one exercise is the sum, over the fingerprints they share, of
+each fingerprint's **rarity** in the class (``log(n / df) / log(n)``: 1 for a fingerprint only
+these two have, 0 for one everybody has), divided by the geometric mean of how many
+fingerprints each has (at least :attr:`Settings.min_size`). What everyone writes counts for
+little, so two honest students who both wrote ``np.roll(image, (dy, dx), axis=(0, 1))`` are not
+alike. The assignment's figure pools the exercises (shared rarity summed over the sum of
+the denominators).
+
+``score`` calibrates a similarity against the class: how many robust standard deviations
+(1.4826 x the median absolute deviation, at least :attr:`Settings.spread_floor`) it lies above
+the median of every pair of the same exercise, as ``z^2 / (z^2 + z_half^2)`` (0.5 at
+``z_half`` deviations). A pair is flagged when, on the assignment or on one exercise, both its
+similarity and its score reach the thresholds (:class:`Settings`). Everything here is
+deterministic: hashes are BLAKE2b, orders are sorted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import keyword
+import math
+import re
+import token as tokens
+import tokenize
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: The course's own solutions, compared with every student like one more student.
+SOLUTIONS = "(solutions)"
+#: The exercise of the code cells a student added or changed.
+ADDED = "(added cells)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The algorithm's parameters and the default thresholds (see the module's description)."""
+
+    k: int = 5                    #: tokens per code fingerprint
+    window: int = 3               #: winnowing window (k-grams)
+    words: int = 3                #: words per text shingle
+    min_size: int = 6             #: smallest denominator of a similarity (fingerprints)
+    z_half: float = 6.0           #: robust deviations above the class median for a score of 0.5
+    spread_floor: float = 0.04    #: smallest robust deviation of an exercise's similarities
+    flag_similarity: float = 0.45  #: a flagged pair's similarity is at least this ...
+    flag_score: float = 0.5       #: ... and its score at least this
+
+
+DEFAULT = Settings()
+
+_NAME, _NUMBER, _STRING = "V", "N", "S"
+_SKIP = {tokens.COMMENT, tokens.NL, tokens.NEWLINE, tokens.INDENT, tokens.DEDENT, tokens.ENDMARKER,
+         tokens.ENCODING}
+_CLOSERS = {")", "]", "}"}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    line: int    #: 0-based line of the cell's source
+
+
+def _raw_tokens(source: str) -> list[tokenize.TokenInfo]:
+    """The tokens of ``source``, as far as :mod:`tokenize` can read it (IPython magics and
+    shell lines are left out, an unfinished statement ends the list)."""
+    lines = [("" if line.lstrip().startswith(("%", "!")) else line) for line in source.splitlines(keepends=True)]
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for item in tokenize.generate_tokens(io.StringIO("".join(lines)).readline):
+            found.append(item)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return found
+
+
+def code_tokens(source: str) -> list[Token]:
+    """Normalised tokens of Python ``source``: names ``V`` (keywords, builtins' names after a
+    dot and attribute names kept), numbers ``N``, strings ``S``; docstrings, comments, layout
+    and a comma before a closing bracket dropped."""
+    raw = [t for t in _raw_tokens(source) if t.type not in _SKIP]
+    out: list[Token] = []
+    for index, item in enumerate(raw):
+        text = item.string
+        previous = raw[index - 1].string if index else ""
+        if item.type == tokens.STRING or item.type in _FSTRING:
+            if item.type in _FSTRING_INNER:
+                continue
+            statement_start = index == 0 or previous in (":", ";") or raw[index - 1].end[0] < item.start[0]
+            following = raw[index + 1] if index + 1 < len(raw) else None
+            if statement_start and (following is None or following.start[0] > item.end[0]):
+                continue   # a docstring or a string alone on its line says nothing about the code
+            text = _STRING
+        elif item.type == tokens.NUMBER:
+            text = _NUMBER
+        elif item.type == tokens.NAME and not keyword.iskeyword(text) and previous != ".":
+            text = _NAME
+        elif text == "," and index + 1 < len(raw) and raw[index + 1].string in _CLOSERS:
+            continue
+        out.append(Token(text, item.start[0] - 1))
+    return out
+
+
+_FSTRING_INNER = {getattr(tokens, name) for name in ("FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokens, name)}
+_FSTRING = _FSTRING_INNER | {getattr(tokens, name) for name in ("FSTRING_START",) if hasattr(tokens, name)}
+
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d")
+
+
+def text_tokens(source: str) -> list[Token]:
+    """Lower-case words and numbers of a written answer (``7,300`` and ``7300`` are one number)."""
+    out = []
+    for line_number, line in enumerate(source.splitlines()):
+        for match in _WORD.finditer(line.lower()):
+            word = match.group()
+            out.append(Token(word.replace(",", "") if _DIGITS.match(word) else word, line_number))
+    return out
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+def kgrams(items: Sequence[Token], k: int) -> list[tuple[int, int, int]]:
+    """(hash, first line, last line) of every ``k`` consecutive tokens (the whole sequence as one
+    when it is shorter)."""
+    if not items:
+        return []
+    k = min(k, len(items))
+    return [(_hash("\x1f".join(t.text for t in items[i:i + k])), items[i].line, items[i + k - 1].line)
+            for i in range(len(items) - k + 1)]
+
+
+def winnow(grams: Sequence[tuple[int, int, int]], window: int) -> list[tuple[int, int, int]]:
+    """The k-grams that winnowing keeps: the smallest hash of every ``window`` neighbours (the
+    rightmost when tied), each kept once."""
+    if len(grams) <= window:
+        return [min(grams, key=lambda g: g[0])] if grams else []
+    kept: dict[int, tuple[int, int, int]] = {}
+    for start in range(len(grams) - window + 1):
+        best = start
+        for index in range(start + 1, start + window):
+            if grams[index][0] <= grams[best][0]:
+                best = index
+        kept[best] = grams[best]
+    return [kept[i] for i in sorted(kept)]
+
+
+@dataclass
+class Answer:
+    """One student's answer to one exercise: its text and its fingerprints (hash -> lines)."""
+
+    source: str
+    prints: dict[int, set[int]] = field(default_factory=dict)
+
+
+def fingerprint(source: str, kind: str, base: set[int], settings: Settings = DEFAULT) -> Answer:
+    """The answer ``source`` (``kind`` ``"code"`` or ``"text"``) with its fingerprints, those in
+    ``base`` left out."""
+    answer = Answer(source)
+    if kind == "code":
+        chosen = winnow(kgrams(code_tokens(source), settings.k), settings.window)
+    else:
+        words = text_tokens(source)
+        chosen = kgrams(words, settings.words) if len(words) >= settings.words else []
+        chosen += [(_hash("#" + w.text), w.line, w.line) for w in words if _DIGITS.match(w.text)]
+    for value, first, last in chosen:
+        if value not in base:
+            answer.prints.setdefault(value, set()).update(range(first, last + 1))
+    return answer
+
+
+def base_prints(sources: Iterable[str], kind: str, settings: Settings = DEFAULT) -> set[int]:
+    """Every fingerprint of given-out ``sources`` (all k-grams, not winnowed: a student's window
+    may pick any of them)."""
+    found: set[int] = set()
+    for source in sources:
+        if kind == "code":
+            found.update(g[0] for g in kgrams(code_tokens(source), settings.k))
+        else:
+            words = text_tokens(source)
+            found.update(g[0] for g in kgrams(words, settings.words) if len(words) >= settings.words)
+            found.update(_hash("#" + w.text) for w in words if _DIGITS.match(w.text))
+    return found
+
+
+@dataclass
+class Pairs:
+    """Pairwise figures of one exercise (or pooled over an assignment's exercises) for ``n``
+    students: shared rarity and denominators, n x n."""
+
+    shared: np.ndarray
+    denominator: np.ndarray
+
+    @property
+    def similarity(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(self.denominator > 0, self.shared / self.denominator, 0.0)
+        return np.clip(value, 0.0, 1.0)
+
+    def __add__(self, other: Pairs) -> Pairs:
+        return Pairs(self.shared + other.shared, self.denominator + other.denominator)
+
+
+def compare(answers: Sequence[Answer | None], settings: Settings = DEFAULT) -> Pairs:
+    """Shared rarity and denominators of every pair of ``answers`` to one exercise (``None``:
+    the student has no answer to it)."""
+    n = len(answers)
+    present = [a for a in answers if a is not None and a.prints]
+    df: dict[int, int] = {}
+    for answer in present:
+        for value in answer.prints:
+            df[value] = df.get(value, 0) + 1
+    count = max(len(present), 2)
+    columns = {value: index for index, value in enumerate(sorted(v for v, d in df.items() if d >= 2))}
+    weights = np.zeros(len(columns))
+    for value, index in columns.items():
+        weights[index] = max(0.0, math.log(count / df[value]) / math.log(count))
+    member = np.zeros((n, len(columns)), dtype=np.float64)
+    sizes = np.zeros(n)
+    for row, answer in enumerate(answers):
+        if answer is None:
+            continue
+        sizes[row] = len(answer.prints)
+        for value in answer.prints:
+            if value in columns:
+                member[row, columns[value]] = 1.0
+    shared = (member * weights) @ member.T
+    np.fill_diagonal(shared, 0.0)
+    sized = np.maximum(sizes, settings.min_size)
+    denominator = np.sqrt(np.outer(sized, sized))
+    empty = sizes == 0
+    denominator[empty, :] = 0.0
+    denominator[:, empty] = 0.0
+    shared[empty, :] = 0.0
+    shared[:, empty] = 0.0
+    return Pairs(shared, denominator)
+
+
+def calibrate(similarity: np.ndarray, valid: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
+    """The score of every pair: how far its similarity lies above the class's, in [0, 1], from
+    the pairs (``i < j``) where ``valid`` (both students answered)."""
+    upper = np.triu(valid, k=1)
+    values = similarity[upper]
+    if values.size == 0:
+        return np.zeros_like(similarity)
+    center = float(np.median(values))
+    spread = max(1.4826 * float(np.median(np.abs(values - center))), settings.spread_floor)
+    z = np.maximum(similarity - center, 0.0) / spread
+    score = z * z / (z * z + settings.z_half ** 2)
+    return np.where(valid, score, 0.0)
+
+
+def shared_lines(a: Answer, b: Answer) -> tuple[set[int], set[int]]:
+    """The lines of ``a`` and of ``b`` that hold fingerprints both have (not given out)."""
+    common = a.prints.keys() & b.prints.keys()
+    return ({line for v in common for line in a.prints[v]}, {line for v in common for line in b.prints[v]})
