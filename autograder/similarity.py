@@ -55,8 +55,8 @@ ADDED = "(added cells)"
 class Settings:
     """The algorithm's parameters and the default thresholds (see the module's description)."""
 
-    k: int = 5                    #: tokens per code fingerprint
-    window: int = 3               #: winnowing window (k-grams)
+    k: int = 6                    #: tokens per code fingerprint
+    window: int = 4               #: winnowing window (k-grams)
     words: int = 3                #: words per text shingle
     min_size: int = 6             #: smallest denominator of a similarity (fingerprints)
     z_half: float = 6.0           #: robust deviations above the class median for a score of 0.5
@@ -191,10 +191,13 @@ def fingerprint(source: str, kind: str, base: set[int], settings: Settings = DEF
 
 def base_prints(sources: Iterable[str], kind: str, settings: Settings = DEFAULT) -> set[int]:
     """Every fingerprint of given-out ``sources`` (all k-grams, not winnowed: a student's window
-    may pick any of them)."""
+    may pick any of them); ``kind="numbers"``: only the numbers of the text, as a written
+    answer's fingerprints of them."""
     found: set[int] = set()
     for source in sources:
-        if kind == "code":
+        if kind == "numbers":
+            found.update(_hash("#" + w.text) for w in text_tokens(source) if _DIGITS.match(w.text))
+        elif kind == "code":
             found.update(g[0] for g in kgrams(code_tokens(source), settings.k))
         else:
             words = text_tokens(source)
