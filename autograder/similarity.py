@@ -18,16 +18,19 @@ The exercises of an assignment are its solution cells (by ``grade_id``), the wri
 Two students' ``similarity`` on one exercise is the sum, over the fingerprints they share, of
 each fingerprint's **rarity** in the class (``log(n / df) / log(n)``: 1 for a fingerprint only
 these two have, 0 for one everybody has), divided by the geometric mean of how many
-fingerprints each has (at least :attr:`Settings.min_size`). What everyone writes counts for
+fingerprints each has (at least :attr:`Settings.min_size`, and at least half the class's
+median: a one-line answer, or none, cannot be very like anything). The assignment's figure
+pools the exercises (shared rarity summed over the sum of the denominators, an exercise most of
+the class answered counting for every pair). What everyone writes counts for
 little, so two honest students who both wrote ``np.roll(image, (dy, dx), axis=(0, 1))`` are not
-alike. The assignment's figure pools the exercises (shared rarity summed over the sum of
-the denominators).
+alike.
 
 ``score`` calibrates a similarity against the class: how many robust standard deviations
 (1.4826 x the median absolute deviation, at least :attr:`Settings.spread_floor`) it lies above
 the median of every pair of the same exercise, as ``z^2 / (z^2 + z_half^2)`` (0.5 at
 ``z_half`` deviations). A pair is flagged when, on the assignment or on one exercise, both its
-similarity and its score reach the thresholds (:class:`Settings`). Everything here is
+similarity and its score reach the thresholds (:class:`Settings`; one exercise alone has
+stricter ones, and only long answers count). Everything here is
 deterministic: hashes are BLAKE2b, orders are sorted.
 """
 
@@ -56,14 +59,18 @@ class Settings:
     """The algorithm's parameters and the default thresholds (see the module's description)."""
 
     k: int = 6                    #: tokens per code fingerprint
-    window: int = 4               #: winnowing window (k-grams)
+    window: int = 2               #: winnowing window (k-grams)
     words: int = 3                #: words per text shingle
-    min_size: int = 6             #: smallest denominator of a similarity (fingerprints)
+    min_size: int = 6             #: smallest denominator of a similarity (fingerprints) ...
+    min_share: float = 0.5        #: ... and at least this share of the class's median answer
+    rarity: float = 0.5           #: exponent of the rarity weight (0: every fingerprint counts 1)
     z_half: float = 6.0           #: robust deviations above the class median for a score of 0.5
     spread_floor: float = 0.04    #: smallest robust deviation of an exercise's similarities
-    flag_similarity: float = 0.45  #: a flagged pair's similarity is at least this ...
-    flag_score: float = 0.5       #: ... and its score at least this
-
+    flag_similarity: float = 0.40  #: a pair flagged on an assignment has at least this similarity ...
+    flag_score: float = 0.45      #: ... and at least this score
+    exercise_similarity: float = 0.70  #: one exercise alone flags a pair at this similarity ...
+    exercise_score: float = 0.70  #: ... and this score ...
+    exercise_min_prints: int = 50  #: ... when both answers have this many fingerprints
 
 DEFAULT = Settings()
 
@@ -213,6 +220,7 @@ class Pairs:
 
     shared: np.ndarray
     denominator: np.ndarray
+    answered: np.ndarray    #: both students answered (the pairs a score is calibrated on)
 
     @property
     def similarity(self) -> np.ndarray:
@@ -221,7 +229,7 @@ class Pairs:
         return np.clip(value, 0.0, 1.0)
 
     def __add__(self, other: Pairs) -> Pairs:
-        return Pairs(self.shared + other.shared, self.denominator + other.denominator)
+        return Pairs(self.shared + other.shared, self.denominator + other.denominator, self.answered | other.answered)
 
 
 def compare(answers: Sequence[Answer | None], settings: Settings = DEFAULT) -> Pairs:
@@ -237,26 +245,26 @@ def compare(answers: Sequence[Answer | None], settings: Settings = DEFAULT) -> P
     columns = {value: index for index, value in enumerate(sorted(v for v, d in df.items() if d >= 2))}
     weights = np.zeros(len(columns))
     for value, index in columns.items():
-        weights[index] = max(0.0, math.log(count / df[value]) / math.log(count))
+        weights[index] = max(0.0, math.log(count / df[value]) / math.log(count)) ** settings.rarity
     member = np.zeros((n, len(columns)), dtype=np.float64)
     sizes = np.zeros(n)
     for row, answer in enumerate(answers):
         if answer is None:
             continue
-        sizes[row] = len(answer.prints)
         for value in answer.prints:
             if value in columns:
                 member[row, columns[value]] = 1.0
+        sizes[row] = len(answer.prints)
     shared = (member * weights) @ member.T
     np.fill_diagonal(shared, 0.0)
-    sized = np.maximum(sizes, settings.min_size)
+    typical = float(np.median(sizes)) if n else 0.0
+    sized = np.maximum(sizes, max(settings.min_size, settings.min_share * typical))
     denominator = np.sqrt(np.outer(sized, sized))
-    empty = sizes == 0
-    denominator[empty, :] = 0.0
-    denominator[:, empty] = 0.0
-    shared[empty, :] = 0.0
-    shared[:, empty] = 0.0
-    return Pairs(shared, denominator)
+    answered = np.outer(sizes > 0, sizes > 0)
+    if typical == 0:   # most of the class left it empty: only pairs who both answered count
+        denominator[~answered] = 0.0
+    shared[~answered] = 0.0
+    return Pairs(shared, denominator, answered)
 
 
 def calibrate(similarity: np.ndarray, valid: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
@@ -277,3 +285,15 @@ def shared_lines(a: Answer, b: Answer) -> tuple[set[int], set[int]]:
     """The lines of ``a`` and of ``b`` that hold fingerprints both have (not given out)."""
     common = a.prints.keys() & b.prints.keys()
     return ({line for v in common for line in a.prints[v]}, {line for v in common for line in b.prints[v]})
+
+
+def flags(similarity: np.ndarray, score: np.ndarray, sizes: np.ndarray | None = None,
+          settings: Settings = DEFAULT) -> np.ndarray:
+    """Which pairs pass the thresholds of an assignment's pooled figures; with ``sizes``
+    (fingerprints per student) the stricter ones of one exercise alone, only for pairs whose
+    answers both have :attr:`Settings.exercise_min_prints` fingerprints (a few lines alone say
+    too little: honest students write them alike)."""
+    if sizes is None:
+        return (similarity >= settings.flag_similarity) & (score >= settings.flag_score)
+    return ((similarity >= settings.exercise_similarity) & (score >= settings.exercise_score)
+            & (np.minimum.outer(sizes, sizes) >= settings.exercise_min_prints))

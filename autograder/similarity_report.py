@@ -27,8 +27,6 @@ from autograder.similarity import ADDED, SOLUTIONS, Answer, Settings
 #: The instructor's list of reviewed pairs (course root): ``assignment,student_a,student_b``,
 #: ``*`` for every assignment; more columns (a note) are ignored.
 CLEARED = "similarity_cleared.csv"
-#: An exercise alone flags a pair only when both answers hold at least this many fingerprints.
-EXERCISE_MIN_PRINTS = 20
 
 
 @dataclass
@@ -229,17 +227,15 @@ def analyse(root: Path, assignments: list[str] | None = None, cleared: set[tuple
             pairs = similarity.compare(answers, settings)
             total = pairs if total is None else total + pairs
             value = pairs.similarity
-            score = similarity.calibrate(value, pairs.denominator > 0, settings)
+            score = similarity.calibrate(value, pairs.answered, settings)
             sizes = np.array([len(a.prints) if a else 0 for a in answers])
-            big = np.minimum.outer(sizes, sizes) >= EXERCISE_MIN_PRINTS
-            per[key] = (value, score, big)
+            per[key] = (value, score, similarity.flags(value, score, sizes, settings))
             report.exercises[(assignment, key)] = exercise
         assert total is not None
         value = total.similarity
-        score = similarity.calibrate(value, total.denominator > 0, settings)
-        flagged = (value >= settings.flag_similarity) & (score >= settings.flag_score)
-        exercise_flags = {k: (v >= settings.flag_similarity) & (s >= settings.flag_score) & big
-                          for k, (v, s, big) in per.items()}
+        score = similarity.calibrate(value, total.answered, settings)
+        flagged = similarity.flags(value, score, settings=settings)
+        exercise_flags = {k: alone for k, (_, _, alone) in per.items()}
         for flags in exercise_flags.values():
             flagged |= flags
         edges = []

@@ -6,7 +6,8 @@ hand-written alternatives of each step, and copies of the first 12, disguised on
 notebook given out. Printed per exercise
 and disguise: recall of copies at a false-positive rate of 1 % of honest pairs (the threshold
 is the 99th percentile of honest pairs, a copy must score above it), ROC-AUC (copies against
-honest pairs), and at the default thresholds: honest pairs flagged and copies flagged. Each
+honest pairs), and at the default thresholds: honest pairs flagged and copies flagged by this
+exercise alone (the command also flags on the whole assignment's pooled figures). Each
 disguise is measured in a class of its own (the honest solutions and that disguise's copies),
 so that each copied solution has one copy, as in a real class. The
 disguises ``rename``, ``comments`` and ``deadcode`` were used to tune; the others were not.
@@ -88,13 +89,15 @@ def corpus(exercise: str) -> tuple[list[str], dict[str, list[tuple[int, str]]], 
     return solutions, copies, unchanged
 
 
-def ours(sources: list[str], given: str, notebook_code: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def ours(sources: list[str], given: str, notebook_code: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Similarity, score and the default flags (this exercise alone) of every pair."""
     base = similarity.base_prints([given, *notebook_code], "code")
     answers = [similarity.fingerprint(s, "code", base) for s in sources]
     pairs = similarity.compare(answers)
     value = pairs.similarity
-    valid = pairs.denominator > 0
-    return value, similarity.calibrate(value, valid)
+    score = similarity.calibrate(value, pairs.answered)
+    sizes = np.array([len(a.prints) for a in answers])
+    return value, score, similarity.flags(value, score, sizes)
 
 
 def copydetect_matrix(sources: list[str], given: str, noise: int, guarantee: int, boiler: bool) -> np.ndarray | None:
@@ -118,7 +121,7 @@ def copydetect_matrix(sources: list[str], given: str, noise: int, guarantee: int
 
 def quality(settings: similarity.Settings, with_copydetect: bool) -> None:
     rows = []
-    print("| exercise | disguise | copies (unchanged) | recall @1% FPR | ROC-AUC | flagged (defaults) | copydetect AUC default / tuned | copydetect recall tuned |")
+    print("| exercise | disguise | copies (unchanged) | recall @1% FPR | ROC-AUC | flagged alone (defaults) | copydetect AUC default / tuned | copydetect recall tuned |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for exercise in honest.EXERCISES:
         solutions, copies, unchanged = corpus(exercise)
@@ -131,8 +134,7 @@ def quality(settings: similarity.Settings, with_copydetect: bool) -> None:
             sources = list(solutions) + [copy for _, copy in copies[kind]]
             index = (np.array([o for o, _ in copies[kind]], dtype=int),
                      np.arange(HONEST, HONEST + len(copies[kind]), dtype=int))
-            value, score = ours(sources, given, notebook_code)
-            flagged = (value >= settings.flag_similarity) & (score >= settings.flag_score)
+            value, score, flagged = ours(sources, given, notebook_code)
             negative = value[:HONEST, :HONEST][upper]
             honest_flags.append(int(flagged[:HONEST, :HONEST][upper].sum()))
             positive = value[index]
@@ -156,10 +158,41 @@ def quality(settings: similarity.Settings, with_copydetect: bool) -> None:
             rows.append((exercise, kind, recall_at(positive, negative), auc(positive, negative)))
         print(f"| {exercise} | honest pairs flagged at the defaults (most of the {len(disguise.KINDS)} classes) | | | | "
               f"{max(honest_flags)}/{len(upper[0])} | | |")
+    assignment_level(settings)
     for group, kinds in (("tuned", disguise.TUNED), ("held out", disguise.HELD_OUT)):
         chosen = [r for r in rows if r[1] in kinds and not np.isnan(r[2])]
         print(f"\nmean over exercises, {group} disguises: recall {np.mean([r[2] for r in chosen]):.1%}, "
               f"ROC-AUC {np.mean([r[3] for r in chosen]):.3f}")
+
+
+def assignment_level(settings: similarity.Settings) -> None:
+    """The six exercises as one assignment: honest student i hands in honest solution i of each
+    (independent choices), a copier copies all six of one classmate with one disguise; figures
+    pooled over the exercises as the command pools them, flags at the default thresholds."""
+    print("\n| assignment of all six exercises | copies | recall @1% FPR | ROC-AUC | honest pairs flagged | copies flagged |")
+    print("|---|---:|---:|---:|---:|---:|")
+    data = {exercise: (corpus(exercise), stub(exercise)) for exercise in honest.EXERCISES}
+    upper = np.triu_indices(HONEST, k=1)
+    for kind in disguise.KINDS:
+        originals = list(range(COPIED))   # an exercise the disguise does not change is copied as it is
+        total = None
+        for exercise, ((solutions, copies, _), (given, notebook_code)) in data.items():
+            base = similarity.base_prints([given, *notebook_code], "code")
+            made = dict(copies[kind])
+            sources = list(solutions) + [made.get(o, solutions[o]) for o in originals]
+            pairs = similarity.compare([similarity.fingerprint(s, "code", base) for s in sources], settings)
+            total = pairs if total is None else total + pairs
+        value = total.similarity
+        score = similarity.calibrate(value, total.answered, settings)
+        flagged = similarity.flags(value, score, settings=settings)
+        index = (np.array(originals, dtype=int), np.arange(HONEST, HONEST + len(originals), dtype=int))
+        negative, positive = value[:HONEST, :HONEST][upper], value[index]
+        print(f"| {kind}{'' if kind in disguise.TUNED else ' (held out)'} | {len(originals)} | "
+              f"{recall_at(positive, negative):.0%} | {auc(positive, negative):.3f} | "
+              f"{int(flagged[:HONEST, :HONEST][upper].sum())}/{len(negative)} | {int(flagged[index].sum())}/{len(positive)} |")
+        print(f"<!-- {kind}: honest top similarity {np.sort(negative)[-3:].round(3)}, score "
+              f"{np.sort(score[:HONEST, :HONEST][upper])[-3:].round(3)}; copies similarity {np.sort(positive)[:3].round(3)}, "
+              f"score {np.sort(score[index])[:3].round(3)} -->")
 
 
 # --- speed -----------------------------------------------------------------------------------
