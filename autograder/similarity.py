@@ -143,18 +143,37 @@ def text_tokens(source: str) -> list[Token]:
     return out
 
 
+_MODULUS = (1 << 61) - 1   # a Mersenne prime: the rolling hash of k-grams works modulo it
+_BASE = 1_000_003
+_TOKEN_HASHES: dict[str, int] = {}
+
+
 def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+    """A token's hash: BLAKE2b (the same on every machine and run, unlike :func:`hash`), cached."""
+    value = _TOKEN_HASHES.get(text)
+    if value is None:
+        value = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") % _MODULUS
+        if len(_TOKEN_HASHES) < 1_000_000:
+            _TOKEN_HASHES[text] = value
+    return value
 
 
 def kgrams(items: Sequence[Token], k: int) -> list[tuple[int, int, int]]:
     """(hash, first line, last line) of every ``k`` consecutive tokens (the whole sequence as one
-    when it is shorter)."""
+    when it is shorter); the hash is a polynomial rolling hash (Karp-Rabin) of the tokens' hashes."""
     if not items:
         return []
     k = min(k, len(items))
-    return [(_hash("\x1f".join(t.text for t in items[i:i + k])), items[i].line, items[i + k - 1].line)
-            for i in range(len(items) - k + 1)]
+    values = [_hash(t.text) for t in items]
+    top = pow(_BASE, k - 1, _MODULUS)
+    current = 0
+    for value in values[:k]:
+        current = (current * _BASE + value) % _MODULUS
+    grams = [(current, items[0].line, items[k - 1].line)]
+    for i in range(k, len(values)):
+        current = ((current - values[i - k] * top) * _BASE + values[i]) % _MODULUS
+        grams.append((current, items[i - k + 1].line, items[i].line))
+    return grams
 
 
 def winnow(grams: Sequence[tuple[int, int, int]], window: int) -> list[tuple[int, int, int]]:

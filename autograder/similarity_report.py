@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,27 +114,46 @@ def _cells(nb: nbformat.NotebookNode, prefix: str, released: set[str]) -> dict[s
     return found
 
 
-def _read_student(folder: Path, student: str, assignment: str, notebooks: list[str],
-                  notes: list[str]) -> dict[str, nbformat.NotebookNode] | None:
-    """Notebook name -> notebook of one student's assignment, read without following links
-    (``None``: no such submission, or one that cannot be read, named in ``notes``)."""
+def _parse(data: bytes) -> nbformat.NotebookNode:
+    """A notebook from its bytes: version 4 without its outputs (not compared, and often most of
+    the file), not validated (what is compared is checked as it is read); older versions through
+    nbformat's upgrade."""
+    content = json.loads(data.decode("utf-8"))
+    if not isinstance(content, dict) or content.get("nbformat") != 4 or not isinstance(content.get("cells"), list):
+        return nbformat.reads(data.decode("utf-8"), as_version=4)
+    for cell in content["cells"]:
+        if not isinstance(cell, dict):
+            raise ValueError("a cell is not a JSON object")
+        cell.pop("outputs", None)
+        cell.pop("attachments", None)
+        source = cell.get("source", "")
+        cell["source"] = "".join(source) if isinstance(source, list) else source
+        if not isinstance(cell["source"], str) or not isinstance(cell.get("metadata", {}), dict):
+            raise ValueError("a cell's source or metadata has the wrong type")
+    return nbformat.from_dict(content)
+
+
+def _read_student(folder: Path, student: str, assignment: str, released: dict[str, set[str]], prefix: bool,
+                  notes: list[str]) -> dict[str, tuple[str, str]] | None:
+    """Exercise -> (kind, source) of one student's assignment, its notebooks read without following
+    links (``None``: no such submission, or one that cannot be read, named in ``notes``)."""
     try:
         with safefiles.open_folder(folder, student, assignment) as fd:
             present = set(safefiles.names(fd))
-            read: dict[str, nbformat.NotebookNode] = {}
-            for name in notebooks:
+            found: dict[str, tuple[str, str]] = {}
+            for name in released:
                 if f"{name}.ipynb" not in present:
                     notes.append(f"{student}/{assignment}: {name}.ipynb missing from the submission")
                     continue
                 try:
-                    text = safefiles.read_file(fd, f"{name}.ipynb").decode("utf-8")
-                    read[name] = nbformat.reads(text, as_version=4)
+                    nb = _parse(safefiles.read_file(fd, f"{name}.ipynb"))
+                    found.update(_cells(nb, f"{name}/" if prefix else "", released[name]))
                 except safefiles.Refused as refused:
                     notes.append(f"{student}/{assignment}/{name}.ipynb is {refused}: left out")
                 except Exception as error:  # noqa: BLE001 - any unreadable notebook is named, not raised
                     notes.append(f"{student}/{assignment}/{name}.ipynb cannot be read "
                                  f"({type(error).__name__}: {str(error)[:200]}): left out")
-            return read
+            return found
     except FileNotFoundError:
         return None
     except (safefiles.Refused, OSError) as error:
@@ -190,19 +210,14 @@ def analyse(root: Path, assignments: list[str] | None = None, cleared: set[tuple
     students = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
     for assignment in assignments or course.assignments(root):
         exercises, released = _exercises(root, assignment, settings)
-        names = [p.stem for p in course.source_notebooks(root, assignment)]
-        prefix = len(names) > 1
+        prefix = len(released) > 1
         people: list[str] = []
         cells: list[dict[str, tuple[str, str]]] = []
         for student in students:
-            read = _read_student(folder, student, assignment, names, report.notes)
-            if read is None:
-                continue
-            found: dict[str, tuple[str, str]] = {}
-            for name, nb in read.items():
-                found.update(_cells(nb, f"{name}/" if prefix else "", released[name]))
-            people.append(student)
-            cells.append(found)
+            found = _read_student(folder, student, assignment, released, prefix, report.notes)
+            if found is not None:
+                people.append(student)
+                cells.append(found)
         if not people:
             continue
         solution_cells: dict[str, tuple[str, str]] = {}
