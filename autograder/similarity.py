@@ -193,10 +193,11 @@ def winnow(grams: Sequence[tuple[int, int, int]], window: int) -> list[tuple[int
 
 @dataclass
 class Answer:
-    """One student's answer to one exercise: its text and its fingerprints (hash -> lines)."""
+    """One student's answer to one exercise: its text and its fingerprints (hash -> the lines
+    where it occurs, as a bit mask: bit ``i`` for line ``i``)."""
 
     source: str
-    prints: dict[int, set[int]] = field(default_factory=dict)
+    prints: dict[int, int] = field(default_factory=dict)
 
 
 def fingerprint(source: str, kind: str, base: set[int], settings: Settings = DEFAULT) -> Answer:
@@ -211,7 +212,7 @@ def fingerprint(source: str, kind: str, base: set[int], settings: Settings = DEF
         chosen += [(_hash("#" + w.text), w.line, w.line) for w in words if _DIGITS.match(w.text)]
     for value, first, last in chosen:
         if value not in base:
-            answer.prints.setdefault(value, set()).update(range(first, last + 1))
+            answer.prints[value] = answer.prints.get(value, 0) | ((1 << (last + 1)) - (1 << first))
     return answer
 
 
@@ -262,10 +263,10 @@ def compare(answers: Sequence[Answer | None], settings: Settings = DEFAULT) -> P
             df[value] = df.get(value, 0) + 1
     count = max(len(present), 2)
     columns = {value: index for index, value in enumerate(sorted(v for v, d in df.items() if d >= 2))}
-    weights = np.zeros(len(columns))
+    weights = np.zeros(len(columns), dtype=np.float32)
     for value, index in columns.items():
         weights[index] = max(0.0, math.log(count / df[value]) / math.log(count)) ** settings.rarity
-    member = np.zeros((n, len(columns)), dtype=np.float64)
+    member = np.zeros((n, len(columns)), dtype=np.float32)
     sizes = np.zeros(n)
     for row, answer in enumerate(answers):
         if answer is None:
@@ -274,7 +275,7 @@ def compare(answers: Sequence[Answer | None], settings: Settings = DEFAULT) -> P
             if value in columns:
                 member[row, columns[value]] = 1.0
         sizes[row] = len(answer.prints)
-    shared = (member * weights) @ member.T
+    shared = ((member * weights) @ member.T).astype(np.float64)
     np.fill_diagonal(shared, 0.0)
     typical = float(np.median(sizes)) if n else 0.0
     sized = np.maximum(sizes, max(settings.min_size, settings.min_share * typical))
@@ -303,7 +304,15 @@ def calibrate(similarity: np.ndarray, valid: np.ndarray, settings: Settings = DE
 def shared_lines(a: Answer, b: Answer) -> tuple[set[int], set[int]]:
     """The lines of ``a`` and of ``b`` that hold fingerprints both have (not given out)."""
     common = a.prints.keys() & b.prints.keys()
-    return ({line for v in common for line in a.prints[v]}, {line for v in common for line in b.prints[v]})
+    ours = theirs = 0
+    for value in common:
+        ours |= a.prints[value]
+        theirs |= b.prints[value]
+    return _lines(ours), _lines(theirs)
+
+
+def _lines(mask: int) -> set[int]:
+    return {line for line in range(mask.bit_length()) if mask >> line & 1}
 
 
 def flags(similarity: np.ndarray, score: np.ndarray, sizes: np.ndarray | None = None,

@@ -269,6 +269,9 @@ def analyse(root: Path, assignments: list[str] | None = None, cleared: set[tuple
                 report.pairs.append(PairResult(assignment, a, b, float(value[i, j]), float(score[i, j]), flag,
                                                is_cleared and bool(flagged[i, j]), shown))
         report.clusters[assignment] = _clusters(people, edges)
+        shown = {name for p in report.pairs if p.assignment == assignment and p.flagged for name in (p.a, p.b)}
+        for key in [k for k in report.answers if k[0] == assignment and k[1] not in shown]:
+            del report.answers[key]   # the page shows flagged pairs only
     report.pairs.sort(key=lambda p: (p.assignment, not p.flagged, -p.score, -p.similarity, p.a, p.b))
     return report
 
