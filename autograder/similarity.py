@@ -99,11 +99,46 @@ def _raw_tokens(source: str) -> list[tokenize.TokenInfo]:
     return found
 
 
+_OPENS_EXPRESSION = {"=", "return", "yield", "in", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", "|=", "&=",
+                     "^=", ">>=", "<<=", ":="}
+_ENDS_STATEMENT = {tokens.NEWLINE, tokens.ENDMARKER}
+
+
+def _redundant_parentheses(raw: Sequence[tokenize.TokenInfo]) -> set[int]:
+    """Indices of parentheses around a whole right-hand side (``x = (a, b)``, ``return (a, b)``,
+    ``for i in (...):``) and of doubled ones (``any((...))``), which formatters add and remove as
+    they like."""
+    significant = [i for i, t in enumerate(raw) if t.type not in (tokens.NL, tokens.COMMENT)]
+    drop: set[int] = set()
+    for position, index in enumerate(significant):
+        if raw[index].string != "(" or position == 0:
+            continue
+        before = raw[significant[position - 1]].string
+        if before not in _OPENS_EXPRESSION and before != "(":
+            continue
+        depth = 0
+        for after in range(position, len(significant)):
+            text = raw[significant[after]].string
+            depth += text in "([{" and raw[significant[after]].type == tokens.OP
+            depth -= text in ")]}" and raw[significant[after]].type == tokens.OP
+            if depth == 0:
+                following = raw[significant[after + 1]] if after + 1 < len(significant) else None
+                if before == "(":   # doubled: f((x for x in y)) is f(x for x in y)
+                    if following is not None and following.string == ")":
+                        drop.update((index, significant[after]))
+                elif following is None or following.type in _ENDS_STATEMENT or following.string in (":", ";"):
+                    drop.update((index, significant[after]))
+                break
+    return drop
+
+
 def code_tokens(source: str) -> list[Token]:
     """Normalised tokens of Python ``source``: names ``V`` (keywords, builtins' names after a
-    dot and attribute names kept), numbers ``N``, strings ``S``; docstrings, comments, layout
-    and a comma before a closing bracket dropped."""
-    raw = [t for t in _raw_tokens(source) if t.type not in _SKIP]
+    dot and attribute names kept), numbers ``N``, strings ``S``; docstrings, comments, layout,
+    a comma before a closing bracket and parentheses around a whole right-hand side dropped."""
+    every = _raw_tokens(source)
+    drop = _redundant_parentheses(every)
+    raw = [t for i, t in enumerate(every) if t.type not in _SKIP and i not in drop]
     out: list[Token] = []
     for index, item in enumerate(raw):
         text = item.string
