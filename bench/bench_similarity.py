@@ -17,6 +17,10 @@ with its defaults (noise 25, guarantee 30 characters) and with the stub as boile
 smallest thresholds that work on three-line answers (noise 5, guarantee 9), similarity the larger
 of its two overlap fractions.
 
+A written answer is measured the same way: 36 honest answers composed from hand-written
+wordings of each point (quoting the reference run's figures or their own), copies reworded with
+synonyms (tuned), their sentences shuffled or padded with filler sentences (held out).
+
 Speed: ``--students N`` (default 500) students x the course's five notebooks of realistic
 diversity (each solution cell one of the corpus's honest solutions or the reference solution
 renamed, written answers from a word pool), written to a scratch course, then
@@ -158,11 +162,40 @@ def quality(settings: similarity.Settings, with_copydetect: bool) -> None:
             rows.append((exercise, kind, recall_at(positive, negative), auc(positive, negative)))
         print(f"| {exercise} | honest pairs flagged at the defaults (most of the {len(disguise.KINDS)} classes) | | | | "
               f"{max(honest_flags)}/{len(upper[0])} | | |")
+    rows += written(settings)
     assignment_level(settings)
-    for group, kinds in (("tuned", disguise.TUNED), ("held out", disguise.HELD_OUT)):
+    for group, kinds in (("tuned", disguise.TUNED + disguise.TEXT_TUNED),
+                         ("held out", disguise.HELD_OUT + disguise.TEXT_HELD_OUT)):
         chosen = [r for r in rows if r[1] in kinds and not np.isnan(r[2])]
         print(f"\nmean over exercises, {group} disguises: recall {np.mean([r[2] for r in chosen]):.1%}, "
               f"ROC-AUC {np.mean([r[3] for r in chosen]):.3f}")
+
+
+def written(settings: similarity.Settings) -> list[tuple[str, str, float, float]]:
+    """The written answer: 36 honest answers, copies of the first 12 reworded, shuffled or padded;
+    the question and the reference run's figures given out."""
+    solutions = honest.written_class(HONEST)
+    base = similarity.base_prints([honest.QUESTION], "text", settings) | similarity.base_prints(
+        [" ".join(honest.REFERENCE_NUMBERS)], "numbers", settings)
+    upper = np.triu_indices(HONEST, k=1)
+    rows = []
+    for kind in disguise.TEXT_TUNED + disguise.TEXT_HELD_OUT:
+        copies = [disguise.disguise_text(solutions[i], kind, i) for i in range(COPIED)]
+        answers = [similarity.fingerprint(s, "text", base, settings) for s in solutions + copies]
+        pairs = similarity.compare(answers, settings)
+        value = pairs.similarity
+        score = similarity.calibrate(value, pairs.answered, settings)
+        sizes = np.array([len(a.prints) for a in answers])
+        flagged = similarity.flags(value, score, sizes, settings)
+        index = (np.arange(COPIED), np.arange(HONEST, HONEST + COPIED))
+        negative, positive = value[:HONEST, :HONEST][upper], value[index]
+        print(f"| written answer | {kind}{'' if kind in disguise.TEXT_TUNED else ' (held out)'} | {COPIED} (0) | "
+              f"{recall_at(positive, negative):.0%} | {auc(positive, negative):.3f} | {int(flagged[index].sum())}/{COPIED} "
+              f"| not applicable | |")
+        rows.append(("written answer", kind, recall_at(positive, negative), auc(positive, negative)))
+    print(f"| written answer | honest pairs flagged at the defaults | | | | "
+          f"{int(flagged[:HONEST, :HONEST][upper].sum())}/{len(upper[0])} | | |")
+    return rows
 
 
 def assignment_level(settings: similarity.Settings) -> None:

@@ -295,3 +295,33 @@ def disguise(code: str, kind: str, seed: int) -> str:
     copy = DISGUISES[kind](code, random.Random(f"{kind}/{seed}"))
     compile(copy, kind, "exec")
     return copy
+
+
+# --- written answers -------------------------------------------------------------------------
+
+TEXT_TUNED = ("synonyms",)
+TEXT_HELD_OUT = ("sentence order", "filler")
+_SYNONYMS = {"shift": "translation", "image": "picture", "changes": "alters", "changed": "altered", "output": "result",
+             "window": "patch", "small": "little", "largest": "biggest", "maximum": "max", "value": "number",
+             "pooling": "pooling layer", "exactly": "perfectly", "moves": "shifts", "measured": "found", "block": "region"}
+_FILLER = ["This is an interesting question.", "I ran the cells above to check this.", "Here is what I think.",
+           "It took a while to understand the plots.", "Let me explain with the numbers from the notebook."]
+
+
+def disguise_text(text: str, kind: str, seed: int) -> str:
+    """A copy of a written answer reworded (``synonyms``: a third of the words that have a
+    synonym), its sentences shuffled (``sentence order``) or padded (``filler``)."""
+    rng = random.Random(f"{kind}/{seed}")
+    sentences = [s.strip() + "." for s in text.split(". ") if s.strip()]
+    sentences = [s[:-1] if s.endswith("..") else s for s in sentences]
+    if kind == "synonyms":
+        words = text.split(" ")
+        return " ".join(_SYNONYMS[w] if w in _SYNONYMS and rng.random() < 0.35 else w for w in words)
+    if kind == "sentence order":
+        rng.shuffle(sentences)
+        return " ".join(sentences)
+    if kind == "filler":
+        for _ in range(2):
+            sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(_FILLER))
+        return " ".join(sentences)
+    raise ValueError(f"unknown disguise of a written answer: {kind!r}")

@@ -318,3 +318,75 @@ def honest_class(exercise: str, count: int) -> list[str]:
             found.append(code)
         seed += 1
     return found
+
+
+#: One written question (notebook 3's kind): each point of an answer in several hand-written
+#: wordings; ``{ref}`` is a figure of the reference run (every honest student may quote it),
+#: ``{own}`` one the student measured.
+QUESTION = ("Is max pooling invariant to translation? Use your measurements of the pooled camera image "
+            "(relative change for shifts of 1 and 8 pixels) to explain.")
+REFERENCE_NUMBERS = ("16", "17", "38", "54", "4096")
+ANSWER_POINTS = [
+    [
+        "Max pooling keeps only the largest value of each window.",
+        "Each output pixel of max pooling is the maximum over a small block of the input.",
+        "Pooling summarises every 2 x 2 block by its brightest value.",
+        "A max pooling layer takes a window, keeps the maximum and throws the rest away.",
+        "What pooling does is replace a neighbourhood by its maximum.",
+        "",
+    ],
+    [
+        "If the shift is smaller than the window the maximum often stays in the same block, so nothing changes.",
+        "A small shift usually moves the bright pixel inside its own window and the output does not move.",
+        "Moving the image by less than a window leaves many outputs unchanged, which looks like invariance.",
+        "For tiny shifts the same maximum is still found in the same cell most of the time.",
+        "Inside one window the position of the maximum does not matter at all.",
+    ],
+    [
+        "But when the shift crosses a window border the maximum jumps to the neighbouring cell, so the output changes.",
+        "As soon as content crosses the edge of a block, a different value wins and the result changes: this is aliasing.",
+        "Shifts that are not multiples of the window size mix different pixels into each block, so it is not exact.",
+        "The grid of windows is fixed, so the shifted image is cut differently and the pooled maps disagree.",
+        "It breaks whenever a feature moves from one pooling cell to the next one.",
+    ],
+    [
+        "In my measurement a 1 pixel shift changed the output by {ref} % and a shift of 8 pixels by {own} %.",
+        "I measured a relative change of {own} % for one pixel, and about {ref} % for the larger shift.",
+        "The heatmap shows {ref} % change already at a shift of one pixel.",
+        "With three levels the change was {own} % for (1, 1) and {own2} % for (8, 8).",
+        "Numbers: {own} % at 1 px, {own2} % at 8 px.",
+        "",
+    ],
+    [
+        "So max pooling is only approximately invariant, and more levels make a fixed shift matter less.",
+        "Global max pooling would be exactly invariant, but it throws away all position information.",
+        "Blurring before subsampling (anti-aliased pooling) would make it more stable.",
+        "In short it gives some robustness to small shifts but no real invariance.",
+        "Therefore the invariance of CNNs is approximate and grows with depth.",
+        "",
+    ],
+]
+
+
+def written_answer(seed: int) -> str:
+    """One honest student's written answer to :data:`QUESTION`."""
+    rng = random.Random(f"written/{seed}")
+    sentences = []
+    for point in ANSWER_POINTS:
+        sentence = rng.choice(point)
+        if sentence:
+            sentences.append(sentence.format(ref=rng.choice(REFERENCE_NUMBERS), own=f"{rng.uniform(3, 60):.1f}",
+                                             own2=f"{rng.uniform(20, 80):.0f}"))
+    return " ".join(sentences)
+
+
+def written_class(count: int) -> list[str]:
+    """``count`` different honest written answers."""
+    found: list[str] = []
+    seed = 0
+    while len(found) < count:
+        answer = written_answer(seed)
+        if answer not in found:
+            found.append(answer)
+        seed += 1
+    return found
