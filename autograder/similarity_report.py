@@ -201,9 +201,49 @@ def _clusters(names: list[str], edges: list[tuple[int, int]]) -> list[list[str]]
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
 
 
+def _solution_cells(root: Path, assignment: str, released: dict[str, set[str]], prefix: bool) -> dict[str, tuple[str, str]]:
+    """The course's own answers (``solutions/``), as one more student's."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in course.source_notebooks(root, assignment):
+        cells = _cells(nbformat.read(path, as_version=4), f"{path.stem}/" if prefix else "", released[path.stem])
+        found.update({key: value for key, value in cells.items() if not key.endswith(ADDED)})
+    return found
+
+
+def _compare(report: Report, assignment: str, exercises: dict[str, Exercise], people: list[str],
+             cells: list[dict[str, tuple[str, str]]], settings: Settings
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Similarity, score and flags of every pair of ``people`` on the assignment, and per
+    exercise (exercise -> (similarity, score, flags of that exercise alone))."""
+    total: similarity.Pairs | None = None
+    per: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for key, exercise in sorted(exercises.items()):
+        answers: list[Answer | None] = []
+        for person, found in zip(people, cells):
+            answer = similarity.fingerprint(found[key][1], exercise.kind, exercise.base, settings) if key in found else None
+            answers.append(answer)
+            if answer is not None:
+                report.answers[(assignment, person, key)] = answer
+        pairs = similarity.compare(answers, settings)
+        total = pairs if total is None else total + pairs
+        value = pairs.similarity
+        score = similarity.calibrate(value, pairs.answered, settings)
+        sizes = np.array([len(a.prints) if a else 0 for a in answers])
+        per[key] = (value, score, similarity.flags(value, score, sizes, settings))
+        report.exercises[(assignment, key)] = exercise
+    assert total is not None   # every assignment has at least its "(added cells)" exercise
+    value = total.similarity
+    score = similarity.calibrate(value, total.answered, settings)
+    flagged = similarity.flags(value, score, settings=settings)
+    for _, _, alone in per.values():
+        flagged |= alone
+    return value, score, flagged, per
+
+
 def analyse(root: Path, assignments: list[str] | None = None, cleared: set[tuple[str, str, str]] | None = None,
             settings: Settings = similarity.DEFAULT, all_pairs: bool = False) -> Report:
-    """Compare every student of ``submitted/`` (and the course's solutions) per assignment."""
+    """Compare every student of ``submitted/`` (and the course's solutions) per assignment:
+    the pairs flagged (or all pairs), their clusters, and the notes on what could not be read."""
     report = Report()
     cleared = cleared or set()
     folder = root / course.SUBMITTED
@@ -220,57 +260,26 @@ def analyse(root: Path, assignments: list[str] | None = None, cleared: set[tuple
                 cells.append(found)
         if not people:
             continue
-        solution_cells: dict[str, tuple[str, str]] = {}
-        for path in course.source_notebooks(root, assignment):
-            nb = nbformat.read(path, as_version=4)
-            solution_cells.update({k: v for k, v in _cells(nb, f"{path.stem}/" if prefix else "",
-                                                           released[path.stem]).items() if not k.endswith(ADDED)})
         people.append(SOLUTIONS)
-        cells.append(solution_cells)
-        n = len(people)
-        total: similarity.Pairs | None = None
-        per: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for key, exercise in sorted(exercises.items()):
-            answers: list[Answer | None] = []
-            for person, found in zip(people, cells):
-                if key in found:
-                    answer = similarity.fingerprint(found[key][1], exercise.kind, exercise.base, settings)
-                    answers.append(answer)
-                    report.answers[(assignment, person, key)] = answer
-                else:
-                    answers.append(None)
-            pairs = similarity.compare(answers, settings)
-            total = pairs if total is None else total + pairs
-            value = pairs.similarity
-            score = similarity.calibrate(value, pairs.answered, settings)
-            sizes = np.array([len(a.prints) if a else 0 for a in answers])
-            per[key] = (value, score, similarity.flags(value, score, sizes, settings))
-            report.exercises[(assignment, key)] = exercise
-        assert total is not None
-        value = total.similarity
-        score = similarity.calibrate(value, total.answered, settings)
-        flagged = similarity.flags(value, score, settings=settings)
-        exercise_flags = {k: alone for k, (_, _, alone) in per.items()}
-        for flags in exercise_flags.values():
-            flagged |= flags
+        cells.append(_solution_cells(root, assignment, released, prefix))
+        value, score, flagged, per = _compare(report, assignment, exercises, people, cells, settings)
         edges = []
-        for i in range(n):
-            for j in range(i + 1, n):
-                a, b = people[i], people[j]
-                is_cleared = ((assignment, *sorted((a, b))) in cleared or ("*", *sorted((a, b))) in cleared)
-                flag = bool(flagged[i, j]) and not is_cleared
-                if flag:
-                    edges.append((i, j))
-                if not (all_pairs or flagged[i, j]):
-                    continue
-                shown = [(k, float(v[i, j]), float(s[i, j])) for k, (v, s, _) in per.items()
-                         if exercise_flags[k][i, j] or (v[i, j] >= settings.flag_similarity / 2 and s[i, j] > 0)]
-                shown.sort(key=lambda e: (-e[2], -e[1], e[0]))
-                report.pairs.append(PairResult(assignment, a, b, float(value[i, j]), float(score[i, j]), flag,
-                                               is_cleared and bool(flagged[i, j]), shown))
+        for i, j in zip(*np.triu_indices(len(people), k=1)):
+            a, b = people[i], people[j]
+            is_cleared = (assignment, *sorted((a, b))) in cleared or ("*", *sorted((a, b))) in cleared
+            if flagged[i, j] and not is_cleared:
+                edges.append((i, j))
+            if not (all_pairs or flagged[i, j]):
+                continue
+            shown = sorted(((k, float(v[i, j]), float(s[i, j])) for k, (v, s, alone) in per.items()
+                            if alone[i, j] or (v[i, j] >= settings.flag_similarity / 2 and s[i, j] > 0)),
+                           key=lambda e: (-e[2], -e[1], e[0]))
+            report.pairs.append(PairResult(assignment, a, b, float(value[i, j]), float(score[i, j]),
+                                           bool(flagged[i, j]) and not is_cleared, is_cleared and bool(flagged[i, j]),
+                                           shown))
         report.clusters[assignment] = _clusters(people, edges)
-        shown = {name for p in report.pairs if p.assignment == assignment and p.flagged for name in (p.a, p.b)}
-        for key in [k for k in report.answers if k[0] == assignment and k[1] not in shown]:
+        shown_people = {name for p in report.pairs if p.assignment == assignment and p.flagged for name in (p.a, p.b)}
+        for key in [k for k in report.answers if k[0] == assignment and k[1] not in shown_people]:
             del report.answers[key]   # the page shows flagged pairs only
     report.pairs.sort(key=lambda p: (p.assignment, not p.flagged, -p.score, -p.similarity, p.a, p.b))
     return report

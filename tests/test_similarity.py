@@ -170,7 +170,7 @@ class _Active(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "iframe", "object", "embed", "link", "form", "img", "base", "meta") and tag != "meta":
+        if tag in ("script", "iframe", "object", "embed", "link", "form", "img", "base", "svg", "video", "audio"):
             self.found.append(tag)
         for name, value in attrs:
             if name.startswith("on") or (name in ("href", "src", "action") and value and not value.startswith("#")):
