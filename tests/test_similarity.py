@@ -117,6 +117,17 @@ def test_tokens_are_normalised_and_layout_free() -> None:
     assert [t.text for t in similarity.code_tokens("np.roll(a, (1, 2),)")] == \
         ["V", ".", "roll", "(", "V", ",", "(", "N", ",", "N", ")", ")"]
     assert similarity.code_tokens("def broken(:\n  %magic\n") is not None   # unreadable code never raises
+    reformatted = similarity.code_tokens("h, w = (a.shape[0], a.shape[1])\nreturn any((v > 0 for v in a))")
+    assert [t.text for t in reformatted] == [t.text for t in similarity.code_tokens(
+        "h, w = a.shape[0], a.shape[1]\nreturn any(v > 0 for v in a)")]
+
+
+def test_written_answers_given_numbers_do_not_count() -> None:
+    given = similarity.base_prints(["The distance is about 7,300 for a one-pixel shift."], "numbers")
+    quoting = [similarity.fingerprint(f"{words} 7300 here", "text", given) for words in ("I measured", "We got")]
+    assert all(similarity._hash("#7300") not in answer.prints for answer in quoting)
+    rare = [similarity.fingerprint(f"{words} 1234.5 here", "text", set()) for words in ("I measured", "We got")]
+    assert set(rare[0].prints) & set(rare[1].prints)   # a number nobody else quotes is shared evidence
 
 
 def test_winnowing_is_deterministic_and_covers_every_window() -> None:
