@@ -5,10 +5,11 @@ The exercises of an assignment are its solution cells (by ``grade_id``), the wri
 ``(added cells)``). For each exercise and each student:
 
 * **code** is cut into tokens with Python's :mod:`tokenize`; names and literals are
-  normalised (``V``, ``N``, ``S``; keywords, operators and attribute names stay), comments,
-  docstrings and layout are dropped; every ``k`` consecutive tokens are hashed and a
-  **winnowing** window keeps the smallest hash of each ``window`` neighbours (Schleimer,
-  Wilkerson & Aiken 2003, as MOSS and Dolos do);
+  normalised (``V``, ``N``, ``S``; keywords, operators and attribute names stay); comments,
+  docstrings, layout, trailing commas and the parentheses formatters add or remove are dropped;
+  every ``k`` consecutive tokens are hashed (Karp-Rabin) and a **winnowing** window keeps the
+  smallest hash of each ``window`` neighbours (Schleimer, Wilkerson & Aiken 2003, as MOSS and
+  Dolos do);
 * **written answers** are cut into words; every three consecutive words are one fingerprint
   and every number one more;
 * the **released notebook** gives out code and text: every k-gram of its code and every
@@ -16,22 +17,21 @@ The exercises of an assignment are its solution cells (by ``grade_id``), the wri
   the course's own notebooks print or quote are given too: every honest student quotes them).
 
 Two students' ``similarity`` on one exercise is the sum, over the fingerprints they share, of
-each fingerprint's **rarity** in the class (``log(n / df) / log(n)``: 1 for a fingerprint only
-these two have, 0 for one everybody has), divided by the geometric mean of how many
-fingerprints each has (at least :attr:`Settings.min_size`, and at least half the class's
-median: a one-line answer, or none, cannot be very like anything). The assignment's figure
-pools the exercises (shared rarity summed over the sum of the denominators, an exercise most of
-the class answered counting for every pair). What everyone writes counts for
-little, so two honest students who both wrote ``np.roll(image, (dy, dx), axis=(0, 1))`` are not
-alike.
+each fingerprint's **rarity** in the class (``(log(n / df) / log(n)) ** rarity``: 1 for a
+fingerprint only these two have, 0 for one everybody has), divided by the geometric mean of how
+many fingerprints each has (at least :attr:`Settings.min_size`, and at least half the class's
+median: a one-line answer, or none, cannot be very like anything). What everyone writes counts
+for little, so two honest students who both wrote ``np.roll(image, (dy, dx), axis=(0, 1))`` are
+not alike. The assignment's figure pools the exercises (shared rarity summed over the sum of the
+denominators; an exercise most of the class answered counts for every pair).
 
 ``score`` calibrates a similarity against the class: how many robust standard deviations
 (1.4826 x the median absolute deviation, at least :attr:`Settings.spread_floor`) it lies above
-the median of every pair of the same exercise, as ``z^2 / (z^2 + z_half^2)`` (0.5 at
-``z_half`` deviations). A pair is flagged when, on the assignment or on one exercise, both its
-similarity and its score reach the thresholds (:class:`Settings`; one exercise alone has
-stricter ones, and only long answers count). Everything here is
-deterministic: hashes are BLAKE2b, orders are sorted.
+the median of the pairs who both answered, as ``z^2 / (z^2 + z_half^2)`` (0.5 at ``z_half``
+deviations). A pair is flagged when, on the assignment or on one exercise, both its similarity
+and its score reach the thresholds (:class:`Settings`; one exercise alone has stricter ones,
+and only long answers count). Everything here is deterministic: token hashes are BLAKE2b,
+orders are sorted.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class Settings:
     exercise_similarity: float = 0.70  #: one exercise alone flags a pair at this similarity ...
     exercise_score: float = 0.70  #: ... and this score ...
     exercise_min_prints: int = 50  #: ... when both answers have this many fingerprints
+
 
 DEFAULT = Settings()
 
