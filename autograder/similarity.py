@@ -108,28 +108,27 @@ _ENDS_STATEMENT = {tokens.NEWLINE, tokens.ENDMARKER}
 def _redundant_parentheses(raw: Sequence[tokenize.TokenInfo]) -> set[int]:
     """Indices of parentheses around a whole right-hand side (``x = (a, b)``, ``return (a, b)``,
     ``for i in (...):``) and of doubled ones (``any((...))``), which formatters add and remove as
-    they like."""
-    significant = [i for i, t in enumerate(raw) if t.type not in (tokens.NL, tokens.COMMENT)]
+    they like. One pass with a stack: linear in the tokens, however deep the nesting."""
+    significant = [t for t in enumerate(raw) if t[1].type not in (tokens.NL, tokens.COMMENT)]
     drop: set[int] = set()
-    for position, index in enumerate(significant):
-        if raw[index].string != "(" or position == 0:
+    stack: list[tuple[int, int]] = []   # (position in significant, index in raw) of open brackets
+    for position, (index, item) in enumerate(significant):
+        if item.type != tokens.OP:
             continue
-        before = raw[significant[position - 1]].string
-        if before not in _OPENS_EXPRESSION and before != "(":
-            continue
-        depth = 0
-        for after in range(position, len(significant)):
-            text = raw[significant[after]].string
-            depth += text in "([{" and raw[significant[after]].type == tokens.OP
-            depth -= text in ")]}" and raw[significant[after]].type == tokens.OP
-            if depth == 0:
-                following = raw[significant[after + 1]] if after + 1 < len(significant) else None
-                if before == "(":   # doubled: f((x for x in y)) is f(x for x in y)
-                    if following is not None and following.string == ")":
-                        drop.update((index, significant[after]))
-                elif following is None or following.type in _ENDS_STATEMENT or following.string in (":", ";"):
-                    drop.update((index, significant[after]))
-                break
+        if item.string in "([{":
+            stack.append((position, index))
+        elif item.string in ")]}" and stack:
+            start, opening = stack.pop()
+            if item.string != ")" or raw[opening].string != "(" or start == 0:
+                continue
+            before = significant[start - 1][1].string
+            following = significant[position + 1][1] if position + 1 < len(significant) else None
+            if before == "(":   # doubled: f((x for x in y)) is f(x for x in y)
+                if following is not None and following.string == ")":
+                    drop.update((opening, index))
+            elif before in _OPENS_EXPRESSION and (following is None or following.type in _ENDS_STATEMENT
+                                                  or following.string in (":", ";")):
+                drop.update((opening, index))
     return drop
 
 

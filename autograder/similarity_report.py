@@ -28,6 +28,8 @@ from autograder.similarity import ADDED, SOLUTIONS, Answer, Settings
 #: The instructor's list of reviewed pairs (course root): ``assignment,student_a,student_b``,
 #: ``*`` for every assignment; more columns (a note) are ignored.
 CLEARED = "similarity_cleared.csv"
+#: Characters of one answer compared (a solution cell is a few thousand; more is cut, with a note).
+MAX_ANSWER = 100_000
 
 
 @dataclass
@@ -147,7 +149,11 @@ def _read_student(folder: Path, student: str, assignment: str, released: dict[st
                     continue
                 try:
                     nb = _parse(safefiles.read_file(fd, f"{name}.ipynb"))
-                    found.update(_cells(nb, f"{name}/" if prefix else "", released[name]))
+                    for key, (kind, text) in _cells(nb, f"{name}/" if prefix else "", released[name]).items():
+                        if len(text) > MAX_ANSWER:
+                            notes.append(f"{student}/{assignment}/{name}.ipynb: {key} has {len(text)} characters; "
+                                         f"the first {MAX_ANSWER} are compared")
+                        found[key] = (kind, text[:MAX_ANSWER])
                 except safefiles.Refused as refused:
                     notes.append(f"{student}/{assignment}/{name}.ipynb is {refused}: left out")
                 except Exception as error:  # noqa: BLE001 - any unreadable notebook is named, not raised

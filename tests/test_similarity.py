@@ -68,7 +68,8 @@ def _solution_cells(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def small_class(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """03_invariance handed in by honest students, a disguised copy of s00, a leaked solution,
-    two starter notebooks with one canonical line each, and three unreadable hand-ins."""
+    two starter notebooks with one canonical line each, an enormous and deeply nested hand-in
+    and three unreadable ones."""
     from tests.conftest import copy_course
 
     root = copy_course(tmp_path_factory.mktemp("similarity") / "course")
@@ -91,6 +92,8 @@ def small_class(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("starter1", "starter2"):
         _hand_in(root, name, _notebook(root, {"brightest_pixel": canonical}, {}))
     # hostile and broken hand-ins: named in the report, never fatal
+    nesting = "def brightest_pixel(image):\n    return " + "(" * 20000 + "0" + ")" * 20000 + "\n"
+    _hand_in(root, "flooder", _notebook(root, {"brightest_pixel": nesting, "max_pool2d": "x = 1\n" * 60000}, {}))
     _hand_in(root, "broken", "{ this is not json")
     fifo = root / course.SUBMITTED / "fifo" / ASSIGNMENT
     fifo.mkdir(parents=True)
@@ -159,6 +162,8 @@ def test_unreadable_submissions_are_named_not_fatal(small_class: Path) -> None:
     assert "broken/03_invariance/03_invariance.ipynb cannot be read" in notes
     assert "fifo/03_invariance/03_invariance.ipynb is a FIFO" in notes
     assert "linker/03_invariance/03_invariance.ipynb is a symbolic link" in notes
+    assert re.search(r"flooder/03_invariance/03_invariance.ipynb: max_pool2d has 3\d{5} characters; the first "
+                     r"100000 are compared", notes)
 
 
 def test_cleared_pairs_are_not_flagged_again(small_class: Path, tmp_path: Path) -> None:
