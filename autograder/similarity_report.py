@@ -304,9 +304,11 @@ def write_csv(report: Report, path: Path) -> None:
                              int(p.cleared), "; ".join(f"{k} {v:.2f}/{s:.2f}" for k, v, s in p.exercises)])
 
 
-_STYLE = """body{font-family:sans-serif;margin:1.5em;max-width:110em}table{border-collapse:collapse}
-td,th{border:1px solid #bbb;padding:.2em .5em;vertical-align:top;text-align:left}pre{margin:0;font-size:.85em;white-space:pre-wrap}
-mark{background:#ffd966}s{color:#888;text-decoration:none}.note{color:#555}"""
+_STYLE = """body{font-family:sans-serif;margin:1.5em;max-width:110em}
+table{border-collapse:collapse;width:100%;table-layout:fixed;margin-bottom:1em}
+td,th{border:1px solid #bbb;padding:.2em .5em;vertical-align:top;text-align:left}
+pre{margin:0;font-size:.85em;white-space:pre-wrap;overflow-wrap:anywhere}
+mark{background:#ffd966}s{color:#888;text-decoration:none}"""
 
 
 def _side(answer: Answer | None, lines_matched: set[int], given: set[str]) -> str:
