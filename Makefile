@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab lab-instructor test test-every-fixture release clean-notebooks autograde status demo-grade feedback export bench doctor fresh-check clean
+.PHONY: help lab lab-instructor test test-every-fixture release clean-notebooks autograde status demo-grade feedback export similarity bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -77,6 +77,9 @@ feedback: $(GRADER_STAMP)  ## per-student HTML feedback in feedback/, without th
 
 export: $(GRADER_STAMP)  ## the gradebook (autograded and written answers) as reports/gradebook.csv
 	$(PY) -m autograder export
+
+similarity: $(GRADER_STAMP)  ## how alike students' answers are, per exercise: reports/similarity.csv and .html
+	$(PY) -m autograder similarity
 
 bench: $(DEV_STAMP)  ## measure speed (loops vs vectorised vs libraries, course run time)
 	@mkdir -p artifacts

@@ -90,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     status_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
+    similar = commands.add_parser("similarity", parents=[course_option],
+                                  help="how alike students' answers are: reports/similarity.csv and .html "
+                                       "(see docs/similarity.md)")
+    similar.add_argument("--assignment", action="append", metavar="A", default=None,
+                         help="only this assignment (repeatable; scores still calibrated on the whole class)")
+    similar.add_argument("--all-pairs", action="store_true", help="write every pair to the CSV, not only flagged ones")
+    similar.add_argument("--cleared", type=Path, metavar="FILE", default=None,
+                         help="pairs reviewed and cleared (default: similarity_cleared.csv in the course, if any)")
     args = parser.parse_args(argv)
     root = getattr(args, "course", Path.cwd()).resolve()
     if not (root / course.SOURCE).is_dir():
@@ -158,6 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "status":
         from autograder import status
         return status.main(root, args.db)
+    elif args.command == "similarity":
+        from autograder import similarity_report
+        try:
+            paths = similarity_report.main(root, args.assignment, args.all_pairs, args.cleared)
+        except ValueError as error:
+            parser.exit(2, f"python -m autograder similarity: {error}\n")
+        for path in paths:
+            print(f"wrote {path}")
     elif args.command == "clean":
         for folder in (course.SOURCE, course.RELEASE):
             for path in sorted((root / folder).rglob("*.ipynb")):
