@@ -7,16 +7,32 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner
-from autograder.grade import grade
-from autograder.sandbox import SandboxUnavailable
+from autograder import needs
 
+COMMANDS = ("release", "grade", "worker", "demo", "feedback", "export", "clean")
 
 DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: c.CourseDirectory.db_url of "
            "nbgrader_config.py, else gradebook.db)")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` (default: this process's arguments); its exit status. A module that
+    is not installed is one line on stderr naming the make target that installs it, and status 2."""
+    try:
+        return _main(argv)
+    except ModuleNotFoundError as error:
+        words = sys.argv[1:] if argv is None else argv
+        command = next((word for word in words if word in COMMANDS), "")
+        print(needs.message(command, [(error.name or str(error)).partition(".")[0]]), file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    # the course's modules import nbgrader, NumPy and nh3: a missing one is reported by main()
+    from autograder import alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner
+    from autograder.grade import grade
+    from autograder.sandbox import SandboxUnavailable
+
     alembic_head.install()   # new gradebooks without nbgrader's 6 s alembic subprocess
     gradebooks.install()     # a gradebook opened again reuses its engine (see autograder.gradebooks)
     # --course is accepted before or after the command: `grade --course DIR` as the spec writes it
@@ -78,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / course.SOURCE).is_dir():
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
+    late = needs.missing(needs.WORKERS) if args.command == "worker" or getattr(args, "broker", None) else []
+    if hasattr(args, "db"):   # the gradebook's driver, which nbgrader's own processes import too
+        late += needs.missing(needs.for_gradebook(course.db_url(root, args.db)))
+    if late:
+        parser.exit(2, needs.message(args.command, late) + "\n")
     if args.command in ("release", "feedback", "export"):
         runner.fork_from_this_process()   # nothing of a student's runs, from one thread
     if args.command == "release":
