@@ -11,8 +11,9 @@ from autograder import needs
 
 COMMANDS = ("release", "grade", "worker", "demo", "feedback", "export", "clean")
 
-DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: c.CourseDirectory.db_url of "
-           "nbgrader_config.py, else gradebook.db)")
+DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: $AUTOGRADER_DB_URL, else "
+           "c.CourseDirectory.db_url of the nbgrader configuration, else gradebook.db; a password belongs in "
+           "$AUTOGRADER_DB_URL or nbgrader_config.local.py, not on the command line, which other users can read)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,8 +57,12 @@ def _main(argv: list[str] | None) -> int:
                            help="run students' code without bubblewrap (only on a machine with nothing to protect)")
     grade_cmd.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: the nbgrader config)")
     grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
-    grade_cmd.add_argument("--broker", metavar="URL", default=None,
-                           help="send the jobs to grading workers through this Redis broker (redis://host:6379/0)")
+    grade_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER") or None,
+                           help="send the jobs to grading workers through this Redis broker, e.g. "
+                                "redis://host:6379/0 (default: $AUTOGRADER_BROKER, which keeps a password out of "
+                                "the process list; without either, grade on this machine)")
+    grade_cmd.add_argument("--local", action="store_true",
+                           help="grade on this machine even when $AUTOGRADER_BROKER is set")
     worker_cmd = commands.add_parser("worker", parents=[course_option],
                                      help="grade jobs sent by `grade --broker` (a Celery worker; see docs/workers.md)")
     worker_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER"),
@@ -94,7 +99,8 @@ def _main(argv: list[str] | None) -> int:
     if not (root / course.SOURCE).is_dir():
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
-    late = needs.missing(needs.WORKERS) if args.command == "worker" or getattr(args, "broker", None) else []
+    remote = args.command == "worker" or (args.command == "grade" and args.broker and not args.local)
+    late = needs.missing(needs.WORKERS) if remote else []
     if hasattr(args, "db"):   # the gradebook's driver, which nbgrader's own processes import too
         late += needs.missing(needs.for_gradebook(course.db_url(root, args.db)))
     if late:
@@ -107,7 +113,7 @@ def _main(argv: list[str] | None) -> int:
     elif args.command == "grade":
         options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
         try:
-            if args.broker:
+            if args.broker and not args.local:
                 from autograder import distributed
                 return distributed.main_grade(root, args.broker, db_url=args.db, options=options,
                                               progress=not args.quiet, assignments=args.assignment,
