@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,demo,feedback,export,clean}``."""
+"""Command line: ``python -m autograder {release,grade,worker,demo,feedback,export,roster,clean}``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from autograder import needs
 
-COMMANDS = ("release", "grade", "worker", "demo", "feedback", "export", "clean")
+COMMANDS = ("release", "grade", "worker", "demo", "feedback", "export", "roster", "clean")
 
 DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: $AUTOGRADER_DB_URL, else "
            "c.CourseDirectory.db_url of the nbgrader configuration, else gradebook.db; a password belongs in "
@@ -92,6 +92,12 @@ def _main(argv: list[str] | None) -> int:
                         help="CSV with the columns student_id, lms_id, name (needed with --lms)")
     export.add_argument("--missing-as-zero", action="store_true",
                         help="0 for a student with no submission (default: an empty cell)")
+    roster_cmd = commands.add_parser("roster", parents=[course_option],
+                                     help="import the class roster (names, e-mails, LMS ids) into the gradebook")
+    roster_cmd.add_argument("file", type=Path, metavar="FILE",
+                            help="CSV with the columns student_id, lms_id, name and optionally email; name is "
+                                 "'First Last' (the last word is the last name) or 'Last, First'")
+    roster_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
     args = parser.parse_args(argv)
@@ -160,6 +166,12 @@ def _main(argv: list[str] | None) -> int:
             parser.exit(2, f"python -m autograder export: {error}\n")
     elif args.command == "export":
         print(f"wrote {feedback.export(root, args.db)}")
+    elif args.command == "roster":
+        from autograder import roster
+        try:
+            return roster.main(course.db_url(root, args.db), args.file)
+        except ValueError as error:
+            parser.exit(2, f"python -m autograder roster: {error}\n")
     elif args.command == "clean":
         for folder in (course.SOURCE, course.RELEASE):
             for path in sorted((root / folder).rglob("*.ipynb")):

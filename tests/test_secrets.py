@@ -149,7 +149,7 @@ def test_a_term_with_the_gradebook_password_only_in_the_environment_and_the_loca
         env = {course.DB_URL_ENV: url}
         outputs = []
         with CommandLines(marker) as lines:
-            for args in (("grade", "-j", "2", "--quiet"), ("feedback",), ("export",),
+            for args in (("roster", str(roster)), ("grade", "-j", "2", "--quiet"), ("feedback",), ("export",),
                          ("export", "--lms", "canvas", "--roster", str(roster))):
                 done = run(root, *args, env=env)
                 assert done.returncode == 0, (args, done.stderr[-3000:])
