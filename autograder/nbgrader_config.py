@@ -86,7 +86,7 @@ c.PenaltyPerDay.max_fraction = 0.5
 # it is read here from $AUTOGRADER_DB_URL, else from nbgrader_config.local.py next to the top-level
 # nbgrader_config.py: an untracked file, ignored by git, of mode 0600, holding for example
 #     c.CourseDirectory.db_url = "postgresql+psycopg2://grader:PASSWORD@db.internal:5432/course"
-# (see the README, "Secrets"). Without either, the gradebook is gradebook.db in the course folder.
+# (see docs/instructors.md, "Secrets"). Without either, the gradebook is gradebook.db in the course folder.
 import os as _secrets_os  # noqa: E402
 
 load_subconfig(  # noqa: F821 - provided by traitlets when the file is loaded

@@ -4,10 +4,17 @@ line, and never reach a student's kernel."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,12 +94,14 @@ def test_the_kernel_environment_holds_no_secret(tmp_path, monkeypatch):
 
 
 def test_the_docs_keep_passwords_out_of_tracked_files():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    workers = (ROOT / "docs" / "workers.md").read_text(encoding="utf-8")
-    assert "add to\n   `autograder/nbgrader_config.py`" not in readme and ":password@" not in readme
-    assert LOCAL_FILE in readme and course.DB_URL_ENV in readme
-    assert "--broker redis://:password@" not in readme + workers
-    assert "install -m 0600" in workers and "EnvironmentFile=" in workers
+    docs = {path.name: path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]}
+    for name, text in docs.items():
+        assert ":password@" not in text and "--broker redis://:" not in text, name
+        assert "add to\n   `autograder/nbgrader_config.py`" not in text, name
+    for name in ("README.md", "instructors.md"):
+        assert LOCAL_FILE in docs[name] and course.DB_URL_ENV in docs[name], name
+    assert "install -m 0600" in docs["instructors.md"] and course.BROKER_ENV in docs["instructors.md"]
+    assert "install -m 0600" in docs["workers.md"] and "EnvironmentFile=" in docs["workers.md"]
 
 
 class CommandLines:
@@ -172,3 +181,77 @@ def test_a_term_with_the_gradebook_password_only_in_the_environment_and_the_loca
                   and marker.encode() in path.read_bytes()]
         assert not leaked, leaked
         assert (root / "feedback" / "spy" / ASSIGNMENT / f"{notebook}.html").is_file()
+
+
+@contextlib.contextmanager
+def redis_with_password(folder: Path) -> Iterator[str]:
+    """A throwaway Redis server that requires a random password (given on its standard input,
+    not its command line); the broker URL with the password."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    password = secrets.token_hex(16)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, text=True)
+    server.stdin.write(f"port {port}\nbind 127.0.0.1\nrequirepass {password}\nsave \"\"\nappendonly no\n"
+                       f"dir {folder}\n")
+    server.stdin.close()
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline and server.poll() is None, "redis-server did not start"
+            time.sleep(0.1)
+        yield f"redis://:{password}@127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def test_workers_with_the_broker_password_only_in_the_environment(tmp_path):
+    """A worker and the coordinator (``grade``) with the broker's password only in
+    ``$AUTOGRADER_BROKER``: graded through the broker, and the password is on no command line
+    sampled meanwhile, in no output or log, no file of the course, and not in the environment
+    the student's code sees (it prints it into the autograded notebook)."""
+    with redis_with_password(tmp_path) as url:
+        password = url.split(":")[2].split("@")[0]
+        root, notebook = one_assignment_class(tmp_path / "course")
+        spy = root / course.SUBMITTED / "spy" / ASSIGNMENT
+        spy.mkdir(parents=True)
+        nb = demo.filled(ROOT, ASSIGNMENT, notebook, {}, after={"translate": (
+            "import os\nprint('ENVIRONMENT', sorted(os.environ.items()))")})
+        (spy / f"{notebook}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
+        env = dict({k: v for k, v in course.nbgrader_env().items() if not k.startswith("AUTOGRADER_")},
+                   OPENBLAS_NUM_THREADS="1", **{course.BROKER_ENV: url})
+        log = tmp_path / "worker.log"
+        with CommandLines(password) as lines:
+            with log.open("w") as out:
+                worker = subprocess.Popen([sys.executable, "-m", "autograder", "--course", str(root), "worker",
+                                           "--concurrency", "1"], cwd=root, env=env, stdout=out,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                deadline = time.monotonic() + 120
+                while " ready." not in log.read_text(encoding="utf-8", errors="replace"):
+                    assert worker.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+                    time.sleep(0.2)
+                done = run(root, "grade", "--quiet", env={course.BROKER_ENV: url})
+            finally:
+                if worker.poll() is None:
+                    os.killpg(worker.pid, signal.SIGTERM)
+                    try:
+                        worker.wait(30)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(worker.pid, signal.SIGKILL)
+                        worker.wait()
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert "3 jobs graded by workers" in done.stdout, done.stdout
+        assert lines.samples > 10 and not lines.found, lines.found
+        assert password not in done.stdout + done.stderr + log.read_text(encoding="utf-8", errors="replace")
+        autograded = (root / "autograded" / "spy" / ASSIGNMENT / f"{notebook}.ipynb").read_text(encoding="utf-8")
+        assert "COURSE_DATA_DIR" in autograded and "AUTOGRADER_" not in autograded
+        leaked = [path for path in root.rglob("*") if path.is_file() and password.encode() in path.read_bytes()]
+        assert not leaked, leaked
