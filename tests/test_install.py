@@ -38,6 +38,7 @@ def run_without(blocked: list[str], args: list[str], cwd) -> subprocess.Complete
     (["nh3"], ["release", "--output", "elsewhere"]),
     (["nh3"], ["demo", "--rebuild"]),
     (["nh3"], ["clean"]),
+    (["nh3"], ["roster", "roster.csv"]),
     (["psycopg2"], ["export", "--db", "postgresql+psycopg2://someone@127.0.0.1:9/nothing"]),
 ])
 def test_a_missing_module_names_the_make_target(scratch_course, blocked, args):
