@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help lab lab-instructor test test-every-fixture release clean-notebooks autograde status demo-grade feedback export similarity bench doctor fresh-check clean
+.PHONY: help student-env grader-env dev-env lab lab-instructor test test-every-fixture release clean-notebooks autograde status demo-grade feedback export similarity bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -43,6 +43,10 @@ $(GRADER_STAMP): $(STAMP) requirements-grader.txt
 $(DEV_STAMP): $(GRADER_STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
+
+student-env: $(STAMP)  ## install the student layer in .venv/ (requirements.txt), what `make lab` needs
+grader-env: $(GRADER_STAMP)  ## + the grading layer (requirements-grader.txt): every `python -m autograder` command, grading workers included
+dev-env: $(DEV_STAMP)  ## + the test tools (requirements-dev.txt): `make test`, `make bench`
 
 lab: $(STAMP)  ## open the course in JupyterLab, as a student (creates the environment on first use)
 	$(call LAB_COMMAND,student)

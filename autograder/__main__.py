@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,demo,feedback,export,clean}``."""
+"""Command line: ``python -m autograder {release,grade,worker,demo,feedback,export,roster,clean}``."""
 
 from __future__ import annotations
 
@@ -7,16 +7,33 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner
-from autograder.grade import grade
-from autograder.sandbox import SandboxUnavailable
+from autograder import needs
 
+COMMANDS = ("release", "grade", "worker", "demo", "feedback", "export", "roster", "clean")
 
-DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: c.CourseDirectory.db_url of "
-           "nbgrader_config.py, else gradebook.db)")
+DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: $AUTOGRADER_DB_URL, else "
+           "c.CourseDirectory.db_url of the nbgrader configuration, else gradebook.db; a password belongs in "
+           "$AUTOGRADER_DB_URL or nbgrader_config.local.py, not on the command line, which other users can read)")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command ``argv`` (default: this process's arguments); its exit status. A module that
+    is not installed is one line on stderr naming the make target that installs it, and status 2."""
+    try:
+        return _main(argv)
+    except ModuleNotFoundError as error:
+        words = sys.argv[1:] if argv is None else argv
+        command = next((word for word in words if word in COMMANDS), "")
+        print(needs.message(command, [(error.name or str(error)).partition(".")[0]]), file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    # the course's modules import nbgrader, NumPy and nh3: a missing one is reported by main()
+    from autograder import alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner
+    from autograder.grade import grade
+    from autograder.sandbox import SandboxUnavailable
+
     alembic_head.install()   # new gradebooks without nbgrader's 6 s alembic subprocess
     gradebooks.install()     # a gradebook opened again reuses its engine (see autograder.gradebooks)
     # --course is accepted before or after the command: `grade --course DIR` as the spec writes it
@@ -40,8 +57,12 @@ def main(argv: list[str] | None = None) -> int:
                            help="run students' code without bubblewrap (only on a machine with nothing to protect)")
     grade_cmd.add_argument("--timeout", type=int, default=None, help="seconds per cell (default: the nbgrader config)")
     grade_cmd.add_argument("--quiet", action="store_true", help="no progress bar")
-    grade_cmd.add_argument("--broker", metavar="URL", default=None,
-                           help="send the jobs to grading workers through this Redis broker (redis://host:6379/0)")
+    grade_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER") or None,
+                           help="send the jobs to grading workers through this Redis broker, e.g. "
+                                "redis://host:6379/0 (default: $AUTOGRADER_BROKER, which keeps a password out of "
+                                "the process list; without either, grade on this machine)")
+    grade_cmd.add_argument("--local", action="store_true",
+                           help="grade on this machine even when $AUTOGRADER_BROKER is set")
     worker_cmd = commands.add_parser("worker", parents=[course_option],
                                      help="grade jobs sent by `grade --broker` (a Celery worker; see docs/workers.md)")
     worker_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER"),
@@ -88,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     status_cmd = commands.add_parser("status", parents=[course_option],
                                      help="per assignment: who handed in, who is late, what is still to grade")
     status_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
+    roster_cmd = commands.add_parser("roster", parents=[course_option],
+                                     help="import the class roster (names, e-mails, LMS ids) into the gradebook")
+    roster_cmd.add_argument("file", type=Path, metavar="FILE",
+                            help="CSV with the columns student_id, lms_id, name and optionally email; name is "
+                                 "'First Last' (the last word is the last name) or 'Last, First'")
+    roster_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     commands.add_parser("clean", parents=[course_option],
                         help="strip outputs and execution counts from stored notebooks")
     similar = commands.add_parser("similarity", parents=[course_option],
@@ -103,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / course.SOURCE).is_dir():
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
+    remote = args.command == "worker" or (args.command == "grade" and args.broker and not args.local)
+    late = needs.missing(needs.WORKERS) if remote else []
+    if hasattr(args, "db"):   # the gradebook's driver, which nbgrader's own processes import too
+        late += needs.missing(needs.for_gradebook(course.db_url(root, args.db)))
+    if late:
+        parser.exit(2, needs.message(args.command, late) + "\n")
     if args.command in ("release", "feedback", "export"):
         runner.fork_from_this_process()   # nothing of a student's runs, from one thread
     if args.command == "release":
@@ -111,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "grade":
         options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
         try:
-            if args.broker:
+            if args.broker and not args.local:
                 from autograder import distributed
                 return distributed.main_grade(root, args.broker, db_url=args.db, options=options,
                                               progress=not args.quiet, assignments=args.assignment,
@@ -174,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
             parser.exit(2, f"python -m autograder similarity: {error}\n")
         for path in paths:
             print(f"wrote {path}")
+    elif args.command == "roster":
+        from autograder import roster
+        try:
+            return roster.main(course.db_url(root, args.db), args.file)
+        except ValueError as error:
+            parser.exit(2, f"python -m autograder roster: {error}\n")
     elif args.command == "clean":
         for folder in (course.SOURCE, course.RELEASE):
             for path in sorted((root / folder).rglob("*.ipynb")):

@@ -106,13 +106,22 @@ def config(root: Path) -> Config:
         return Config()
 
 
+#: The environment variables that hold secrets: the gradebook's URL and the workers' broker URL.
+#: Never on a command line (other users see it) nor in a tracked file; never in a student's kernel.
+DB_URL_ENV = "AUTOGRADER_DB_URL"
+BROKER_ENV = "AUTOGRADER_BROKER"
+
+
 def db_url(root: Path, override: str | None = None) -> str:
     """The gradebook's URL: ``override`` (a ``--db URL`` option) if given, else
-    ``c.CourseDirectory.db_url`` of the course's nbgrader configuration, else the sqlite
-    ``gradebook.db`` in ``root``, waiting up to a minute for a lock (nbgrader's default is 5 s,
-    too short with parallel workers)."""
+    ``$AUTOGRADER_DB_URL``, else ``c.CourseDirectory.db_url`` of the course's nbgrader
+    configuration (which the course's own reads from ``nbgrader_config.local.py``), else the
+    sqlite ``gradebook.db`` in ``root``, waiting up to a minute for a lock (nbgrader's default is
+    5 s, too short with parallel workers)."""
     if override:
         return override
+    if os.environ.get(DB_URL_ENV):
+        return os.environ[DB_URL_ENV]
     configured = config(root).get("CourseDirectory", {}).get("db_url")
     if configured:
         return str(configured)

@@ -206,8 +206,10 @@ def run_worker(root: Path, broker: str, *, concurrency: int | None = None, isola
     bubblewrap cannot start a sandbox (unless ``isolate`` is false).
     """
     root = root.resolve()
-    # students' code inherits this process's environment: never the broker's password
-    os.environ.pop("AUTOGRADER_BROKER", None)
+    # students' code inherits this process's environment: never the broker's password, nor a
+    # gradebook's, which a worker never needs
+    os.environ.pop(course.BROKER_ENV, None)
+    os.environ.pop(course.DB_URL_ENV, None)
     if not (root / course.SOURCE).is_dir():
         raise ValueError(f"{root} has no {course.SOURCE}/ folder: a worker needs the course installed")
     check_sandbox(isolate)

@@ -67,7 +67,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     """Execute a submission in a sandboxed kernel; judge its test cells in the grader."""
 
     timeout = Integer(120, help="Wall-clock seconds per cell (a test cell: all its calls together).").tag(config=True)
-    call_timeout = Integer(60, help="Wall-clock seconds per call of a student's function.").tag(config=True)
+    call_timeout = Integer(60, help="Wall-clock seconds per call of a student's function from a test cell (a "
+                                    "test cell has `timeout` seconds for all its calls).").tag(config=True)
     memory_limit_mb = Integer(sandbox.Limits.memory_mb, help="Address space of the kernel, MiB.").tag(config=True)
     max_processes = Integer(sandbox.Limits.processes, help="Processes and threads of the kernel.").tag(config=True)
     max_file_size_mb = Integer(sandbox.Limits.file_size_mb, help="Largest file the kernel may write, MiB.").tag(config=True)
@@ -162,7 +163,7 @@ class SandboxedExecute(NbGraderPreprocessor):
                     verdict = verdicts.judge(cell.source, context, functions, kernel,
                                              timeout=self.timeout, call_timeout=self.call_timeout)
                 except CallTimeout as error:
-                    cell.outputs.append(_error("CellTimeoutError", f"{error} (limit {self.timeout} s per test cell)"))
+                    cell.outputs.append(_error("CellTimeoutError", str(error)))
                     died = not kernel.alive()
                 except KernelDied as error:
                     cell.outputs.append(_error("KernelDied", f"{error}: the process was killed (memory limit, "

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -190,6 +191,31 @@ def local_grader(root: Path, *, jobs: int | None = None, isolate: bool = True, o
     return grader
 
 
+class Waiting:
+    """The jobs started and not finished yet, in the order they started: what the progress bar
+    names is the oldest of them, the one grading waits on."""
+
+    def __init__(self) -> None:
+        self._running: dict[tuple[str, str], None] = {}
+        self._lock = threading.Lock()
+
+    def start(self, student: str, assignment: str) -> None:
+        with self._lock:
+            self._running[(student, assignment)] = None
+
+    def finish(self, student: str, assignment: str) -> None:
+        with self._lock:
+            self._running.pop((student, assignment), None)
+
+    def label(self) -> str:
+        """``waiting for s001/01_translation`` (``+ N more`` running), or ``""`` when none runs."""
+        with self._lock:
+            if not self._running:
+                return ""
+            (student, assignment), more = next(iter(self._running)), len(self._running) - 1
+        return f"waiting for {student}/{assignment}" + (f" + {more} more" if more else "")
+
+
 def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, isolate: bool = True,
           options: tuple[str, ...] = (), progress: bool = True, assignments: Sequence[str] | None = None,
           student_ids: Sequence[str] | None = None, grader: Grader | None = None) -> Path:
@@ -207,10 +233,18 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
     work = select(root, assignments, student_ids)
     register(root, url, sorted({a for _, a in work}), sorted({s for s, _ in work}))
     with tqdm(total=len(work), desc="grading", unit="job", disable=not progress, file=sys.stderr) as bar:
-        def started(student: str, assignment: str) -> None:
-            bar.set_postfix_str(f"{student}/{assignment}")
+        waiting = Waiting()
 
-        grader = grader or local_grader(root, jobs=jobs, isolate=isolate, options=options, started=started)
+        def started(student: str, assignment: str) -> None:
+            waiting.start(student, assignment)
+            bar.set_postfix_str(waiting.label())
+
+        if grader is None:
+            grader = local_grader(root, jobs=jobs, isolate=isolate, options=options, started=started)
+        else:   # elsewhere (workers): every job is out from the start
+            for student, assignment in work:
+                waiting.start(student, assignment)
+            bar.set_postfix_str(waiting.label())
         for result in grader(work):
             try:
                 record(root, url, result)
@@ -218,7 +252,9 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
                 reason = f"recording the grades failed: {type(error).__name__}: {error}"
                 record(root, url, Result(result.student, result.assignment, reasons=[*result.reasons, reason],
                                          timestamp=result.timestamp))
+            waiting.finish(result.student, result.assignment)
             bar.update()
+            bar.set_postfix_str(waiting.label())
     # penalties follow the due dates, extensions and waivers as they are now, graded or not
     for line in late.apply(root, url):
         print(line, file=sys.stderr)
@@ -262,6 +298,19 @@ def _from_gradebook(root: Path, db_url: str, assignments: list[str]) -> dict[tup
     return found
 
 
+def _lost_points(cells: list[course.TestCell], scores: dict[tuple[str, str], float], outcome: _Graded) -> list[str]:
+    """The summary's lines for the test cells below full marks: one per cause, naming every cell
+    it failed with its score (``test_a: 0/3, test_b: 0/1  (why)``), in the notebook's order."""
+    causes: dict[tuple[str, str], list[str]] = {}
+    for c in cells:
+        score = scores.get((c.notebook, c.cell), 0.0)
+        if score < c.max_score and (outcome.graded is None or c.notebook in outcome.graded):
+            why = outcome.failures.get((c.notebook, c.cell))
+            key = (c.notebook, why) if why else (c.notebook, f"\0{c.cell}")   # no error given: a line of its own
+            causes.setdefault(key, []).append(f"{c.cell}: {score:g}/{c.max_score:g}")
+    return [", ".join(lost) + ("" if why.startswith("\0") else f"  ({why})") for (_, why), lost in causes.items()]
+
+
 def write_reports(root: Path, db_url: str) -> Path:
     """``reports/grades.csv`` (spec columns) and ``reports/summary.txt`` (per student: total, per
     assignment the cells that lost points and why, what was repaired and what went wrong), from
@@ -293,11 +342,7 @@ def write_reports(root: Path, db_url: str) -> Path:
                 lines.append(f"{assignment}: {got:g}/{out_of:g}, " + ("submitted, not graded yet" if submitted
                                                                       else "no submission"))
                 continue
-            notes = [f"{c.cell}: {scores.get((c.notebook, c.cell), 0.0):g}/{c.max_score:g}"
-                     + (f"  ({outcome.failures[(c.notebook, c.cell)]})" if (c.notebook, c.cell) in outcome.failures
-                        else "")
-                     for c in cells if scores.get((c.notebook, c.cell), 0.0) < c.max_score
-                     and (outcome.graded is None or c.notebook in outcome.graded)]
+            notes = _lost_points(cells, scores, outcome)
             notes += outcome.reasons
             if (student, assignment) in late_work:
                 notes.append(late_work[(student, assignment)].describe())
@@ -311,8 +356,9 @@ def write_reports(root: Path, db_url: str) -> Path:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         writer.writerows((s, a, n, c, f"{score:g}", f"{m:g}") for s, a, n, c, score, m in rows)
-    header = ("Autograded score per student; under it, per assignment, the cells below full marks with the first\n"
-              "line of their error, what was repaired in the submission and anything that went wrong\n")
+    header = ("Autograded score per student; under it, per assignment, the cells below full marks (one line per\n"
+              "cause: the cells it failed, then the error, or the error of the cell that should have defined the\n"
+              "function), what was repaired in the submission and anything that went wrong\n")
     if skipped:
         header += f"\nNot submitted by anyone, left out: {', '.join(skipped)}\n"
     listed = [(s, a) for s in student_ids for a in assignments if (s, a) in late_work]

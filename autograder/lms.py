@@ -32,6 +32,7 @@ from autograder import course
 
 SYSTEMS = ("canvas", "moodle")
 ROSTER_COLUMNS = ("student_id", "lms_id", "name")
+OPTIONAL_COLUMNS = ("email",)
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
 CANVAS_READ_ONLY = "(read only)"
@@ -47,6 +48,7 @@ class Student:
     student_id: str   # nbgrader's id
     lms_id: str       # Canvas's SIS user id, Moodle's id number
     name: str
+    email: str = ""   # the optional ``email`` column
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Export:
 
 def read_roster(path: Path) -> list[Student]:
     """The roster: a UTF-8 CSV with a header naming at least ``student_id``, ``lms_id`` and
-    ``name`` (other columns are ignored). ``ValueError`` says what is wrong with a bad one."""
+    ``name``, and optionally ``email`` (other columns are ignored). ``ValueError`` says what is wrong with a bad one."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"roster {path} not found")
@@ -89,6 +91,7 @@ def read_roster(path: Path) -> list[Student]:
         raise ValueError(f"roster {path} lacks the column(s) {', '.join(missing)}: its first line must be a header "
                          f"naming at least {', '.join(ROSTER_COLUMNS)} (found: {', '.join(header) or 'an empty line'})")
     where = {column: header.index(column) for column in ROSTER_COLUMNS}
+    optional = {column: header.index(column) for column in OPTIONAL_COLUMNS if column in header}
     students: list[Student] = []
     seen: dict[str, dict[str, int]] = {"student_id": {}, "lms_id": {}}
     for line, row in enumerate(rows, start=2):
@@ -103,7 +106,8 @@ def read_roster(path: Path) -> list[Student]:
                 raise ValueError(f"roster {path}, line {line}: {column} {values[column]!r} already on line "
                                  f"{earlier[values[column]]}")
             earlier[values[column]] = line
-        students.append(Student(**values))
+        extra = {column: row[index].strip() if index < len(row) else "" for column, index in optional.items()}
+        students.append(Student(**values, **extra))
     if not students:
         raise ValueError(f"roster {path} lists no students")
     return students

@@ -15,7 +15,7 @@ c.CourseDirectory.feedback_directory = "feedback"
 # nbgrader's exchange (release_assignment, fetch, submit, collect): a JupyterHub's shared folder
 # when the machine has one; otherwise a private folder of this user, so that formgrader and the
 # Assignments panel work on a single machine instead of logging "Unwritable directory" (see the
-# README, "The exchange folder"). Set c.Exchange.root in your own config to choose another.
+# docs/instructors.md, "The exchange folder"). Set c.Exchange.root in your own config to choose another.
 import os as _os  # noqa: E402
 
 if not _os.path.isdir("/usr/local/share/nbgrader/exchange"):
@@ -109,3 +109,16 @@ c.OverwriteCells.add_missing_cells = True
 c.AssignLatePenalties.plugin_class = "autograder.late.PenaltyPerDay"
 c.PenaltyPerDay.fraction_per_day = 0.1
 c.PenaltyPerDay.max_fraction = 0.5
+
+# The gradebook's URL (it may hold a password) is never written in this tracked file. nbgrader's own
+# apps (formgrader, collect, release_feedback, `nbgrader db`) read it only from the configuration, so
+# it is read here from $AUTOGRADER_DB_URL, else from nbgrader_config.local.py next to the top-level
+# nbgrader_config.py: an untracked file, ignored by git, of mode 0600, holding for example
+#     c.CourseDirectory.db_url = "postgresql+psycopg2://grader:PASSWORD@db.internal:5432/course"
+# (see docs/instructors.md, "Secrets"). Without either, the gradebook is gradebook.db in the course folder.
+import os as _secrets_os  # noqa: E402
+
+load_subconfig(  # noqa: F821 - provided by traitlets when the file is loaded
+    "nbgrader_config.local.py", path=_secrets_os.path.dirname(_secrets_os.path.dirname(_secrets_os.path.abspath(__file__))))
+if _secrets_os.environ.get("AUTOGRADER_DB_URL"):
+    c.CourseDirectory.db_url = _secrets_os.environ["AUTOGRADER_DB_URL"]

@@ -39,7 +39,7 @@ import sys
 import sysconfig
 import tempfile
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,7 +196,18 @@ def main(argv: list[str]) -> None:
         raise SystemExit(__doc__)
     # bubblewrap must still be able to start as root, so RLIMIT_NPROC only bites after setpriv
     apply_limits(Limits(int(memory), int(processes), int(file_size), int(open_files)))
-    os.execv(command[0], command)
+    os.execve(command[0], command, without_secrets(os.environ))
+
+
+#: Prefix of the grader's secrets in the environment ($AUTOGRADER_DB_URL, $AUTOGRADER_BROKER...).
+SECRET_PREFIX = "AUTOGRADER_"
+
+
+def without_secrets(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without the grader's secrets (every ``AUTOGRADER_*`` variable): what a
+    sandboxed kernel may inherit. The kernel's environment is built from scratch anyway
+    (:func:`autograder.kernel.kernel_environment`); this keeps it so if that ever changes."""
+    return {key: value for key, value in environ.items() if not key.startswith(SECRET_PREFIX)}
 
 
 if __name__ == "__main__":

@@ -33,8 +33,12 @@ from autograder import course, safefiles
 #: :func:`mimetypes.guess_type`, as this does.
 _ACTIVE_TYPE = re.compile(r"html|xml|svg|javascript|ecmascript|x-component", re.IGNORECASE)
 
-_INCIDENTS = {"CellTimeoutError": "a cell ran out of time", "KernelDied": "the kernel died",
-              "NotRun": "cells were not run after repeated kernel deaths"}
+_INCIDENTS = {"CellTimeoutError": "ran out of time", "KernelDied": "the kernel died in it",
+              "NotRun": "not run after repeated kernel deaths"}
+#: A test cell's error when a graded function does not exist in the student's kernel.
+_UNDEFINED = re.compile(r"name '(\w+)' is not defined")
+#: The temporary file name IPython gives a cell's code in a SyntaxError ("(3024340.py, line 2)").
+_CELL_FILE = re.compile(r"\(\d+\.py, (line \d+)\)")
 
 
 @dataclass
@@ -125,26 +129,66 @@ def _prepare(root: Path, folder: int, assignment: str, into: Path, prepared: Pre
 
 def _first_line(output: dict) -> str:
     text = f"{output.get('ename', '')}: {output.get('evalue', '')}".strip(": ")
-    return text.splitlines()[0][:200] if text else "error"
+    return _CELL_FILE.sub(r"(\1)", text.splitlines()[0][:200]) if text else "error"
+
+
+def _errors(cell: nbformat.NotebookNode) -> list[dict]:
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"] if cell.cell_type == "code" else []
+
+
+def cell_name(nb: nbformat.NotebookNode, index: int) -> str:
+    """How the summary names the cell ``nb.cells[index]``: its ``grade_id`` and its position
+    among the notebook's code cells (1 for the first), or the position alone."""
+    position = sum(1 for cell in nb.cells[:index + 1] if cell.cell_type == "code")
+    grade_id = course.nbgrader_meta(nb.cells[index]).get("grade_id")
+    return f"cell {grade_id!r} (code cell {position})" if grade_id else f"code cell {position}"
+
+
+def _cause(nb: nbformat.NotebookNode, index: int, function: str) -> str | None:
+    """Why ``function`` does not exist for the test cell ``nb.cells[index]``: the error of the
+    last cell before it that defines the function, or that no cell defines it (None when the
+    defining cell ran without an error)."""
+    defines = re.compile(rf"^[ \t]*(async[ \t]+)?def[ \t]+{re.escape(function)}[ \t]*\(", re.MULTILINE)
+    for before in range(index - 1, -1, -1):
+        cell = nb.cells[before]
+        if cell.cell_type == "code" and not course.is_autograded_test(cell) and defines.search(cell.source):
+            errors = _errors(cell)
+            if not errors:
+                return None
+            return f"{function}() is not defined: {cell_name(nb, before)} raised {_first_line(errors[0])}"
+    return f"{function}() is not defined: no cell before the test defines it"
 
 
 def failures(nb: nbformat.NotebookNode) -> dict[str, str]:
-    """Autograded test cell id -> the first line of its error, for the cells of an autograded
-    notebook that failed."""
+    """Autograded test cell id -> why it failed, for the cells of an autograded notebook that
+    failed: the first line of its error, or, when a graded function does not exist, the error
+    of the cell that should have defined it (a ``SyntaxError`` there, say), so that every test
+    cell failed by the same cause says the same thing."""
     found = {}
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         if course.is_autograded_test(cell):
-            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            errors = _errors(cell)
             if errors:
-                found[course.nbgrader_meta(cell)["grade_id"]] = _first_line(errors[-1])
+                why = None
+                undefined = _UNDEFINED.match(str(errors[-1].get("evalue", "")))
+                if errors[-1].get("ename") == "NameError" and undefined:
+                    why = _cause(nb, index, undefined.group(1))
+                found[course.nbgrader_meta(cell)["grade_id"]] = why or _first_line(errors[-1])
     return found
 
 
 def incidents(nb: nbformat.NotebookNode) -> list[str]:
-    """Time-outs and kernel deaths in an autograded notebook's cells, in words."""
-    notes = []
+    """Time-outs and kernel deaths in an autograded notebook's cells, in words, each cell named by
+    :func:`cell_name`; a test cell's are left to :func:`failures`, which gives its error."""
+    notes, not_run = [], []
     for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if output.get("output_type") == "error" and output.get("ename") in _INCIDENTS:
-                notes.append(f"cell {index}: {_INCIDENTS[output['ename']]} ({_first_line(output)})")
+        if course.is_autograded_test(cell):
+            continue
+        for output in _errors(cell):
+            if output.get("ename") == "NotRun":
+                not_run.append(cell_name(nb, index))
+            elif output.get("ename") in _INCIDENTS:
+                notes.append(f"{cell_name(nb, index)}: {_INCIDENTS[output['ename']]} ({_first_line(output)})")
+    if not_run:   # one line for all of them
+        notes.append(f"{', '.join(not_run)}: {_INCIDENTS['NotRun']}")
     return notes

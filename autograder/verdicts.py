@@ -96,6 +96,7 @@ class Session:
     deadline: float
     call_timeout: float
     aliases: list = field(default_factory=list)   # (result array, argument array) pairs
+    timeout: float = 0.0                          # the test cell's own limit, for the messages
 
     def shares_memory(self, result: object, argument: object) -> bool:
         return any(r is result and a is argument for r, a in self.aliases)
@@ -117,8 +118,13 @@ class StudentFunction:
         remaining = session.deadline - time.monotonic()
         try:
             if remaining <= 0:
-                raise CallTimeout(f"the test cell ran out of time before calling {name}()")
-            answer = session.kernel.call(name, args, kwargs, min(remaining, session.call_timeout), _run_grader_function)
+                raise CallTimeout(f"the test cell ran out of time ({session.timeout:g} s per test cell, "
+                                  f"SandboxedExecute.timeout) before calling {name}()")
+            try:
+                answer = session.kernel.call(name, args, kwargs, min(remaining, session.call_timeout),
+                                             _run_grader_function)
+            except CallTimeout:
+                raise CallTimeout(_timed_out(session, name, per_call=session.call_timeout <= remaining)) from None
             raised, value, shown, changed, aliases = _read_answer(answer, name)
         except (KernelDied, CallTimeout) as error:
             raise CallFailed(error) from None
@@ -143,6 +149,15 @@ class StudentFunction:
             if 0 <= index < len(results) and key in inputs:
                 session.aliases.append((results[index], inputs[key]))
         return value
+
+
+def _timed_out(session: Session, name: str, *, per_call: bool) -> str:
+    """Why a call of ``name`` was stopped, naming the limit that stopped it and its setting."""
+    if per_call:
+        return (f"{name}() did not return within {session.call_timeout:g} s, the limit per call of a graded function "
+                "(SandboxedExecute.call_timeout)")
+    return (f"{name}() was still running when the test cell's {session.timeout:g} s ran out "
+            "(the limit per test cell, all its calls together: SandboxedExecute.timeout)")
 
 
 class CallFailed(BaseException):
@@ -192,7 +207,7 @@ class Verdict:
 def judge(source: str, context: dict, functions: list[str], kernel: StudentKernel, *,
           timeout: float, call_timeout: float) -> Verdict:
     """Run one test cell's ``source`` here, with the student's functions as proxies."""
-    session = Session(kernel, time.monotonic() + timeout, call_timeout)
+    session = Session(kernel, time.monotonic() + timeout, call_timeout, timeout=timeout)
     namespace = dict(context)
     for name in functions:
         namespace[name] = StudentFunction(session, name)

@@ -212,9 +212,10 @@ def test_sample_roster_is_valid():
 
 
 def test_roster_extra_columns_are_ignored_and_bom_accepted(tmp_path: Path):
+    """Columns in any order; ``email`` is read (``roster`` puts it in the gradebook), others ignored."""
     path = tmp_path / "roster.csv"
-    path.write_bytes("\ufeffemail,name,lms_id,student_id\na@x,\"Lovelace, Ada\",S1,ada\n".encode("utf-8"))
-    assert lms.read_roster(path) == [lms.Student("ada", "S1", "Lovelace, Ada")]
+    path.write_bytes("\ufeffemail,name,section,lms_id,student_id\na@x,\"Lovelace, Ada\",B,S1,ada\n".encode("utf-8"))
+    assert lms.read_roster(path) == [lms.Student("ada", "S1", "Lovelace, Ada", "a@x")]
 
 
 def test_number_formats():
