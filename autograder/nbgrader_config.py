@@ -14,7 +14,7 @@ c.CourseDirectory.feedback_directory = "feedback"
 
 # nbgrader's exchange (release_assignment, fetch, submit, collect): a JupyterHub's shared folder
 # when the machine has one; otherwise a private folder of this user, so that formgrader and the
-# Assignments panel work on a single machine instead of logging "Unwritable directory" (see the
+# Assignments panel work on a single machine instead of logging "Unwritable directory" (see
 # docs/instructors.md, "The exchange folder"). Set c.Exchange.root in your own config to choose another.
 import os as _os  # noqa: E402
 
