@@ -126,15 +126,21 @@ def results(db_url: str, assignments: list[str]) -> tuple[dict[tuple[str, str], 
                 continue
             maxima[name] = float(assignment.max_score)
             for submission in assignment.submissions:
-                pending = [(f"{notebook.name}/{grade.name}", float(grade.max_score))
-                           for notebook in submission.notebooks for grade in notebook.grades
-                           if grade.needs_manual_grade]
+                pending = ungraded(submission)
                 found[(submission.student_id, name)] = Result(float(submission.score),
                                                              float(submission.late_submission_penalty or 0.0),
                                                              tuple(cell for cell, _ in pending),
                                                              sum(points for _, points in pending))
         students = [student.id for student in gradebook.students]
     return found, maxima, students
+
+
+def ungraded(submission) -> list[tuple[str, float]]:
+    """``(notebook/cell, points)`` of a submission's graded cells that have no score at all yet,
+    neither automatic nor manual (a written answer waiting for its grader, which nbgrader counts
+    as 0): what the feedback shows as "not graded yet"."""
+    return [(f"{notebook.name}/{grade.name}", float(grade.max_score)) for notebook in submission.notebooks
+            for grade in notebook.grades if grade.auto_score is None and grade.manual_score is None]
 
 
 def handed_in(root: Path, found: dict[tuple[str, str], Result]) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from autograder import course, late
+from autograder import course, late, lms
 
 GRADES = "grades.csv"
 
@@ -96,8 +96,7 @@ def collect(root: Path, db_url: str) -> tuple[list[AssignmentStatus], list[str]]
                 key = (submission.student.id, assignment.name)
                 folder = root / "autograded" / key[0] / key[1]
                 graded_at[key] = _newest(folder) if folder.exists() else 0.0
-                pending = [f"{notebook.name}/{grade.name}" for notebook in submission.notebooks
-                           for grade in notebook.grades if grade.needs_manual_grade]
+                pending = [cell for cell, _ in lms.ungraded(submission)]
                 if pending:
                     to_grade[key] = pending
     submitted = root / course.SUBMITTED

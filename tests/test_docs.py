@@ -91,3 +91,11 @@ def test_the_instructors_term_as_documented(term_course, tmp_path):
                  FILE=str(roster))
     assert "wrote" in done.stdout and (root / course.REPORTS / "canvas-grades.csv").is_file()
     assert not (root / "gradebook.db").exists(), "a command did not use the gradebook of nbgrader_config.local.py"
+    # an extension and a waiver as the document writes them, and the class's status
+    done = shell(root, "python -m autograder extension s042 01_translation --days 2")
+    assert "s042 01_translation: extension of 2 days" in done.stdout
+    assert shell(root, "python -m autograder waive s042 01_translation").stdout.startswith(
+        "s042 01_translation: late penalty waived")
+    status = shell(root, "python -m autograder status [--db URL]").stdout
+    assert "01_translation: 1 handed in" in status and "s042: extension of 2 days, late penalty waived" in status
+    assert not (root / "gradebook.db").exists(), "a command did not use the gradebook of nbgrader_config.local.py"
