@@ -40,18 +40,10 @@ from nbgrader.api import Gradebook, MissingEntry
 from traitlets import Bool
 from traitlets.config import Config
 
-from autograder import cellplan, course, mathml, sanitize
+from autograder import cellplan, course, feedback_steps, mathml, sanitize
 
-#: The feedback steps, in order (see the module's docstring).
-FEEDBACK_PREPROCESSORS = (
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbgrader.preprocessors.GetGrades",
-    "autograder.sanitize.SanitizeNotebook",
-    "autograder.feedback.MarkPendingGrades",
-    "autograder.feedback.NoteUndrawnOutputs",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "autograder.feedback.WrapLongLines",
-)
+#: The feedback steps, in order (see the module's docstring), and the page's exporter.
+FEEDBACK_PREPROCESSORS, FEEDBACK_EXPORTER = feedback_steps.FEEDBACK_PREPROCESSORS, feedback_steps.FEEDBACK_EXPORTER
 #: The course's feedback template and nbgrader's, which it extends.
 TEMPLATE, TEMPLATE_FILE = "course_feedback", "course.html.j2"
 TEMPLATE_DIRS = (Path(__file__).resolve().parent / "templates",
@@ -268,7 +260,7 @@ def nbgrader_options(db_url: str) -> tuple[str, ...]:
     # the course's configuration says the same (autograder/nbgrader_config.py): repeated here so that
     # a course folder with an older configuration still gets the course's feedback
     return (f"--GenerateFeedback.preprocessors=[{listed}]",
-            "--GenerateFeedback.exporter_class=autograder.feedback.FeedbackExporter",
+            f"--GenerateFeedback.exporter_class={FEEDBACK_EXPORTER}",
             f"--CourseDirectory.db_url={db_url}")
 
 

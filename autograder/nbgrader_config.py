@@ -73,16 +73,13 @@ c.SandboxedExecute.timeout = 120
 # Feedback: the course's steps and page (autograder/feedback.py) for every way of making it,
 # `python -m autograder feedback`, `nbgrader generate_feedback` and formgrader's "Generate Feedback":
 # the hidden tests' source removed, the student's HTML cleaned, formulas as MathML, no script.
-c.GenerateFeedback.preprocessors = [
-    "nbgrader.preprocessors.ClearHiddenTests",
-    "nbgrader.preprocessors.GetGrades",
-    "autograder.sanitize.SanitizeNotebook",
-    "autograder.feedback.MarkPendingGrades",
-    "autograder.feedback.NoteUndrawnOutputs",
-    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "autograder.feedback.WrapLongLines",
-]
-c.GenerateFeedback.exporter_class = "autograder.feedback.FeedbackExporter"
+try:
+    from autograder.feedback_steps import FEEDBACK_EXPORTER as _exporter, FEEDBACK_PREPROCESSORS as _steps
+
+    c.GenerateFeedback.preprocessors = list(_steps)
+    c.GenerateFeedback.exporter_class = _exporter
+except ImportError:   # the course's grading package is not installed here
+    pass
 
 # nbgrader's exchange with the course's safe steps (autograder/exchange.py): `nbgrader collect` and
 # formgrader's "Collect" copy no link, FIFO or device from the students' inbound and skip a folder

@@ -137,6 +137,15 @@ class CommandLines:
 
 
 @pytest.mark.xdist_group("postgres")
+def add_spy(root: Path, notebook: str) -> None:
+    """A student "spy" whose code prints its whole environment into the autograded notebook."""
+    spy = root / course.SUBMITTED / "spy" / ASSIGNMENT
+    spy.mkdir(parents=True)
+    nb = demo.filled(ROOT, ASSIGNMENT, notebook, {}, after={"translate": (
+        "import os\nprint('ENVIRONMENT', sorted(os.environ.items()))")})
+    (spy / f"{notebook}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
+
+
 def test_a_term_with_the_gradebook_password_only_in_the_environment_and_the_local_file(tmp_path):
     """The documented commands, run with a PostgreSQL gradebook whose URL is only in
     ``$AUTOGRADER_DB_URL`` (the course's commands) or ``nbgrader_config.local.py`` (nbgrader's own):
@@ -147,11 +156,7 @@ def test_a_term_with_the_gradebook_password_only_in_the_environment_and_the_loca
         marker = url.rsplit("/", 1)[1]   # the unique database name stands for the whole URL
         assert marker.startswith("autograder_test_")
         root, notebook = one_assignment_class(tmp_path / "course")
-        spy = root / course.SUBMITTED / "spy" / ASSIGNMENT
-        spy.mkdir(parents=True)
-        nb = demo.filled(ROOT, ASSIGNMENT, notebook, {}, after={"translate": (
-            "import os\nprint('ENVIRONMENT', sorted(os.environ.items()))")})
-        (spy / f"{notebook}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
+        add_spy(root, notebook)
         roster = tmp_path / "roster.csv"
         roster.write_text("student_id,lms_id,name,email\nreference,S1,Ada Lovelace,ada@example.org\n"
                           "stub,S2,Alan Turing,\nspy,S3,Eve,\n", encoding="utf-8")
@@ -220,11 +225,7 @@ def test_workers_with_the_broker_password_only_in_the_environment(tmp_path):
     with redis_with_password(tmp_path) as url:
         password = url.split(":")[2].split("@")[0]
         root, notebook = one_assignment_class(tmp_path / "course")
-        spy = root / course.SUBMITTED / "spy" / ASSIGNMENT
-        spy.mkdir(parents=True)
-        nb = demo.filled(ROOT, ASSIGNMENT, notebook, {}, after={"translate": (
-            "import os\nprint('ENVIRONMENT', sorted(os.environ.items()))")})
-        (spy / f"{notebook}.ipynb").write_text(notebooks.dumps(nb), encoding="utf-8")
+        add_spy(root, notebook)
         env = dict({k: v for k, v in course.nbgrader_env().items() if not k.startswith("AUTOGRADER_")},
                    OPENBLAS_NUM_THREADS="1", **{course.BROKER_ENV: url})
         log = tmp_path / "worker.log"
