@@ -126,6 +126,15 @@ def test_penalties_follow_due_dates_extensions_and_waivers_without_grading(term:
     assert "written answers to grade" in status and "cy: 01_translation/" in status
     assert "reports/ is up to date" in status
 
+    # the LMS export waits for cy's written answer to be graded, unless told otherwise
+    roster = root.parent / "roster.csv"
+    roster.write_text("student_id,lms_id,name\nada,S1,Ada Lovelace\ncy,S3,Cy Cyrus\n", encoding="utf-8")
+    refused = run(root, "export", "--lms", "canvas", "--roster", str(roster), "--db", db)
+    assert refused.returncode == 2 and f"cy {ASSIGNMENT}: {ASSIGNMENT}/" in refused.stderr, refused.stderr
+    assert not (root / course.REPORTS / "canvas-grades.csv").exists()
+    ok(run(root, "export", "--lms", "canvas", "--roster", str(roster), "--db", db, "--allow-ungraded"))
+    assert f"{ASSIGNMENT} not graded yet" in (root / course.REPORTS / "canvas-grades.csv").read_text(encoding="utf-8")
+
 
 def test_what_a_grade_depends_on_is_graded_again(term: dict):
     root, db, broker = term["root"], term["db"], term["broker"]
