@@ -228,3 +228,22 @@ def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run
         assert json.loads((taught.root / ".watch" / "journal.json").read_text())["failed"] == {}
     finally:
         taught.close()
+
+
+def test_through_the_workers_a_hand_in_is_graded_as_on_this_machine(arrivals: dict, tmp_path: Path):
+    """``watch --broker URL``: the same hand-in graded by a worker gives the same cells' scores."""
+    from test_workers import Worker, broker_url, one_assignment_course
+
+    url = broker_url()   # skipped without $AUTOGRADER_TEST_REDIS_URL, as the worker tests are
+    worker = Worker(one_assignment_course(tmp_path / "worker"), url, tmp_path / "worker.log")
+    taught = Class(tmp_path / "class")
+    try:
+        worker.wait_for(" ready.")
+        taught.hand_in("s1", "ada")
+        ok(taught.watch("--broker", url))
+        assert watchstate.load(taught.root).failed == {}
+        assert taught.scores("s1") == arrivals["class"].scores("s1")
+        assert len(taught.pages("s1")) == 1
+    finally:
+        worker.stop()
+        taught.close()
