@@ -79,6 +79,9 @@ def _main(argv: list[str] | None) -> int:
     watch_cmd.add_argument("--once", action="store_true", help="handle what is pending, then exit")
     watch_cmd.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
                            help="take a complete hand-in once it has not changed for this long (default: 5)")
+    watch_cmd.add_argument("--cooldown", type=float, default=0.0, metavar="SECONDS",
+                           help="take a student's new hand-in of an assignment no sooner than this long after their "
+                                "previous one (default: 0, no cooldown)")
     watch_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     demo_cmd = commands.add_parser("demo", parents=[course_option],
                                    help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
@@ -177,7 +180,8 @@ def _main(argv: list[str] | None) -> int:
     elif args.command == "watch":
         from autograder import watch
         try:
-            return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db)
+            return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db,
+                              cooldown=args.cooldown)
         except (RuntimeError, ValueError) as error:
             parser.exit(2, f"python -m autograder watch: {error}\n")
     elif args.command == "demo":

@@ -15,11 +15,13 @@ A loop around the batch commands' own steps, for each new hand-in in the exchang
 Rules: only a complete hand-in is taken (``timestamp.txt``, ``submission_secret.txt`` and a
 notebook, unchanged for ``settle`` seconds; a partial one waits); per student and assignment only
 the newest complete hand-in is graded, and a job's feedback is not released when a newer hand-in
-has arrived meanwhile; a ``timestamp.txt`` outside the time in which the service saw the folder
-appear (by more than :data:`CLOCK_TOLERANCE`) is flagged; a hand-in for an assignment the course
-does not have is set aside; whatever ``SafeCollect`` refuses is logged once and never stops the
-service. The journal (:mod:`autograder.watchstate`) records each step once it is done, so a
-service killed at any moment and started again redoes at most the step it was in.
+has arrived meanwhile; with a ``cooldown``, a hand-in is taken no sooner than that many seconds
+after the same student's previous one for the assignment; a ``timestamp.txt`` outside the time
+in which the service saw the folder appear (by more than :data:`CLOCK_TOLERANCE`) is flagged; a
+hand-in for an assignment the course does not have is set aside; whatever ``SafeCollect`` refuses
+is logged once and never stops the service. The journal (:mod:`autograder.watchstate`) records
+each step once it is done, so a service killed at any moment and started again redoes at most the
+step it was in.
 """
 
 from __future__ import annotations
@@ -165,7 +167,10 @@ def _check_clock(c: Course, journal: Journal, name: str) -> None:
                  if earliest is not None else ""))
 
 
-def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[list[tuple[str, str, str, float]], float | None]:
+Ready = list[tuple[str, str, str, float]]
+
+
+def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready, float | None]:
     """Look at the inbound once: the complete, settled hand-ins not handled yet as
     ``(name, student, assignment, stated time)``, and the seconds until the next complete one
     settles (None: none is settling)."""
@@ -214,7 +219,8 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[list[t
         if missing:
             _note(journal.waiting, name, f"incomplete, no {', '.join(missing)} yet", logging.INFO)
             continue
-        journal.waiting.pop(name, None)
+        if journal.waiting.get(name, "").startswith("incomplete"):
+            del journal.waiting[name]
         left = seen["stable_since"] + settle - now
         if left > 0:
             settling = left if settling is None else min(settling, left)
@@ -224,9 +230,11 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[list[t
     return ready, settling
 
 
-def enqueue(c: Course, journal: Journal, ready: list[tuple[str, str, str, float]], now: float) -> None:
+def enqueue(c: Course, journal: Journal, ready: Ready, now: float,
+            cooldown: float = 0.0) -> None:
     """Queue the newest ready hand-in of each student and assignment; older ones are superseded.
-    A job already past collecting finishes first (the newer hand-in is queued after it)."""
+    A job already past collecting finishes first (the newer hand-in is queued after it); a
+    hand-in within ``cooldown`` seconds of the student's previous one taken waits."""
     newest: dict[str, tuple[float, str]] = {}
     for name, student, assignment, stated in ready:
         key = f"{student}/{assignment}"
@@ -243,6 +251,13 @@ def enqueue(c: Course, journal: Journal, ready: list[tuple[str, str, str, float]
             journal.done[name] = f"not newer than inbound/{previous}, already taken"
             log.info("inbound/%s: not newer than inbound/%s, which was taken", name, previous)
             continue
+        taken_at = journal.taken_at.get(key)
+        if cooldown and taken_at is not None and now < taken_at + cooldown:
+            until = datetime.datetime.fromtimestamp(taken_at + cooldown, datetime.timezone.utc)
+            _note(journal.waiting, name,
+                  f"handed in again within the cooldown; taken after {until:%Y-%m-%d %H:%M:%S} UTC", logging.INFO)
+            continue
+        journal.waiting.pop(name, None)
         job = journal.jobs.get(key)
         if job is not None and job["step"] != "queued":
             continue   # in flight: it finishes, without releasing its feedback (see _release)
@@ -294,6 +309,7 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
     job["step"] = "collected"
     journal.failed.pop(key, None)
     journal.latest[key] = name
+    journal.taken_at[key] = time.time()
 
 
 def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker: str | None,
@@ -400,12 +416,13 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool) -> N
         watchstate.save(c.root, journal)
 
 
-def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool) -> float | None:
+def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool,
+             cooldown: float = 0.0) -> float | None:
     """One look at the inbound and the work it brings; the seconds until a complete hand-in
     that is still changing settles (None: none)."""
     now = time.time()
     ready, settling = scan(c, journal, settle, now)
-    enqueue(c, journal, ready, now)
+    enqueue(c, journal, ready, now, cooldown)
     watchstate.save(c.root, journal)
     process(c, journal, broker, isolate)
     return settling
@@ -444,7 +461,7 @@ def _logging(root: Path) -> Path:
 
 
 def main(root: Path, *, broker: str | None = None, once: bool = False, settle: float = SETTLE,
-         db_url: str | None = None, isolate: bool = True, poll: float = POLL) -> int:
+         db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0) -> int:
     """``python -m autograder watch``: run until stopped (``once``: until nothing pending is
     left, then exit 0). Raises :class:`ValueError` or :class:`RuntimeError` with a message for
     the instructor when it cannot start."""
@@ -459,7 +476,7 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
         journal = watchstate.load(root)
         give_up = time.monotonic() + ONCE_PATIENCE * max(settle, POLL)
         while True:
-            settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate)
+            settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown)
             if once and (settling is None or time.monotonic() > give_up):
                 return 0
             time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))

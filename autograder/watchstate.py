@@ -36,6 +36,7 @@ class Journal:
     flags: dict[str, str] = field(default_factory=dict)        # name -> the timestamp's disagreement
     done: dict[str, str] = field(default_factory=dict)         # name -> what became of it
     latest: dict[str, str] = field(default_factory=dict)       # key -> newest entry taken for it
+    taken_at: dict[str, float] = field(default_factory=dict)   # key -> when that entry was taken
     jobs: dict[str, dict] = field(default_factory=dict)        # key -> entry, step, since
     failed: dict[str, dict] = field(default_factory=dict)      # key -> entry, step, reason
 
@@ -95,7 +96,8 @@ def queue(root: Path) -> Queue | None:
             state.queued.append(f"{key} ({job['entry']})")
         else:
             state.in_flight.append(f"{key}: {job['step']} ({job['entry']})")
-    state.failed = [f"{key}: {failure['reason']} ({failure['entry']})" for key, failure in sorted(journal.failed.items())]
+    state.failed = [f"{key}: {failure['reason']} ({failure['entry']})"
+                    for key, failure in sorted(journal.failed.items())]
     state.waiting = [f"inbound/{name}: {why}" for name, why in sorted(journal.waiting.items())]
     state.flagged = [f"inbound/{name}: {why}" for name, why in sorted(journal.flags.items())]
     state.set_aside = [f"inbound/{name}: {why}" for name, why in sorted(journal.set_aside.items())]

@@ -223,9 +223,16 @@ def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run
         assert taught.rows("s1") == reference.rows("s1")
         assert taught.summary("s1") == reference.summary("s1")
         (released,) = taught.outbound()   # released once, under one name
-        assert released.read_bytes() == (taught.root / "feedback" / "s1" / ASSIGNMENT / "01_translation.html").read_bytes()
+        page = taught.root / "feedback" / "s1" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert released.read_bytes() == page.read_bytes()
         assert len(taught.pages("s1")) == 1
         assert json.loads((taught.root / ".watch" / "journal.json").read_text())["failed"] == {}
+        # handed in again at once, with a cooldown of an hour: it waits, reported, not graded
+        again = taught.hand_in("s1", "cy")
+        ok(taught.watch("--cooldown", "3600"))
+        journal = watchstate.load(taught.root)
+        assert "within the cooldown" in journal.waiting[again.name] and journal.jobs == {}
+        assert taught.scores("s1") == reference.scores("s1")
     finally:
         taught.close()
 
