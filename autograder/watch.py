@@ -475,11 +475,15 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
         log.info("watching %s (log: %s)", c.inbound, path)
         journal = watchstate.load(root)
         give_up = time.monotonic() + ONCE_PATIENCE * max(settle, POLL)
-        while True:
-            settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown)
-            if once and (settling is None or time.monotonic() > give_up):
-                return 0
-            time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))
+        try:
+            while True:
+                settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown)
+                if once and (settling is None or time.monotonic() > give_up):
+                    return 0
+                time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))
+        except KeyboardInterrupt:   # Ctrl-C: what is done is in the journal, the rest is done next time
+            log.info("stopped")
+            return 0
 
 
 __all__ = ["CLOCK_TOLERANCE", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "lacks", "load_course", "main",

@@ -50,9 +50,13 @@ def load(root: Path) -> Journal:
     path = folder(root) / JOURNAL
     if not path.is_file():
         return Journal()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    known = Journal.__dataclass_fields__
-    return Journal(**{key: value for key, value in data.items() if key in known})
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = Journal.__dataclass_fields__
+        return Journal(**{key: value for key, value in data.items() if key in known})
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValueError(f"{path} cannot be read ({error}); move it away to start with an empty journal "
+                         "(hand-ins already released are then taken again)") from None
 
 
 def save(root: Path, journal: Journal) -> None:

@@ -254,3 +254,13 @@ def test_through_the_workers_a_hand_in_is_graded_as_on_this_machine(arrivals: di
     finally:
         worker.stop()
         taught.close()
+
+
+def test_an_unreadable_journal_is_a_clear_message(tmp_path: Path):
+    root = copy_course(tmp_path / "course")
+    (root / watchstate.FOLDER).mkdir()
+    (root / watchstate.FOLDER / watchstate.JOURNAL).write_text("{ half written")
+    done = subprocess.run([sys.executable, "-m", "autograder", "watch", "--once"], cwd=root,
+                          env=course.nbgrader_env(), capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "journal.json cannot be read" in done.stderr and "move it away" in done.stderr
+    assert "Traceback" not in done.stderr
