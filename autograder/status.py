@@ -166,7 +166,7 @@ def render_queue(queue: watchstate.Queue) -> str:
     """The watch service's queue as text (see :func:`autograder.watchstate.queue`)."""
     lines = [f"watch (python -m autograder watch, log: {watchstate.FOLDER}/{watchstate.LOG}):"]
     for label, items in (("queued", queue.queued), ("in flight", queue.in_flight), ("failed", queue.failed),
-                         ("waiting (incomplete)", queue.waiting),
+                         ("waiting (incomplete, or within the cooldown)", queue.waiting),
                          ("flagged (timestamp.txt disagrees with when it arrived)", queue.flagged),
                          ("set aside", queue.set_aside), ("refused", queue.refused)):
         if items:
