@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help student-env grader-env dev-env lab lab-instructor test test-every-fixture release clean-notebooks autograde status demo-grade feedback export similarity bench doctor fresh-check clean
+.PHONY: help student-env grader-env dev-env lab lab-instructor test test-every-fixture release clean-notebooks autograde status watch demo-grade feedback export similarity bench doctor fresh-check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -72,6 +72,9 @@ autograde: $(GRADER_STAMP)  ## grade every submission in submitted/, write repor
 
 status: $(GRADER_STAMP)  ## per assignment: who handed in, who is late, what is still to grade, whether reports/ is current
 	$(PY) -m autograder status
+
+watch: $(GRADER_STAMP)  ## grade each hand-in as it arrives in the exchange and release its feedback (docs/watch.md)
+	$(PY) -m autograder watch
 
 demo-grade: $(GRADER_STAMP)  ## grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/
 	$(PY) -m autograder demo

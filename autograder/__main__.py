@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,worker,demo,feedback,export,roster,clean}``."""
+"""Command line: ``python -m autograder {release,grade,worker,watch,demo,feedback,export,roster,clean}``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from autograder import needs
 
-COMMANDS = ("release", "grade", "worker", "demo", "feedback", "export", "roster", "clean")
+COMMANDS = ("release", "grade", "worker", "watch", "demo", "feedback", "export", "roster", "clean")
 
 DB_HELP = ("gradebook URL, e.g. postgresql+psycopg2://user@host/db (default: $AUTOGRADER_DB_URL, else "
            "c.CourseDirectory.db_url of the nbgrader configuration, else gradebook.db; a password belongs in "
@@ -70,6 +70,19 @@ def _main(argv: list[str] | None) -> int:
                                  "keeps a password out of the process list)")
     worker_cmd.add_argument("--concurrency", type=int, default=None, help="jobs at a time (default: the CPU cores)")
     worker_cmd.add_argument("--no-sandbox", action="store_true", help="run students' code without bubblewrap")
+    watch_cmd = commands.add_parser("watch", parents=[course_option],
+                                    help="grade each hand-in as it arrives in the exchange and release its feedback "
+                                         "(see docs/watch.md)")
+    watch_cmd.add_argument("--broker", metavar="URL", default=os.environ.get("AUTOGRADER_BROKER") or None,
+                           help="grade on the workers of this Redis broker (default: $AUTOGRADER_BROKER; without "
+                                "either, on this machine)")
+    watch_cmd.add_argument("--once", action="store_true", help="handle what is pending, then exit")
+    watch_cmd.add_argument("--settle", type=float, default=5.0, metavar="SECONDS",
+                           help="take a complete hand-in once it has not changed for this long (default: 5)")
+    watch_cmd.add_argument("--cooldown", type=float, default=0.0, metavar="SECONDS",
+                           help="take a student's new hand-in of an assignment no sooner than this long after their "
+                                "previous one (default: 0, no cooldown)")
+    watch_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     demo_cmd = commands.add_parser("demo", parents=[course_option],
                                    help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
     demo_cmd.add_argument("--rebuild", action="store_true",
@@ -130,7 +143,8 @@ def _main(argv: list[str] | None) -> int:
     if not (root / course.SOURCE).is_dir():
         parser.error(f"{root} is not a course folder: it has no {course.SOURCE}/ folder")
 
-    remote = args.command == "worker" or (args.command == "grade" and args.broker and not args.local)
+    remote = args.command == "worker" or (args.command == "grade" and args.broker and not args.local) or (
+        args.command == "watch" and args.broker)
     late = needs.missing(needs.WORKERS) if remote else []
     if hasattr(args, "db"):   # the gradebook's driver, which nbgrader's own processes import too
         late += needs.missing(needs.for_gradebook(course.db_url(root, args.db)))
@@ -163,6 +177,13 @@ def _main(argv: list[str] | None) -> int:
             return distributed.run_worker(root, args.broker, concurrency=args.concurrency, isolate=not args.no_sandbox)
         except SandboxUnavailable as error:
             parser.exit(2, f"python -m autograder worker: refusing to take jobs: {error}\n")
+    elif args.command == "watch":
+        from autograder import watch
+        try:
+            return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db,
+                              cooldown=args.cooldown)
+        except (RuntimeError, ValueError) as error:
+            parser.exit(2, f"python -m autograder watch: {error}\n")
     elif args.command == "demo":
         if args.rebuild:
             for path in demo.rebuild(root):

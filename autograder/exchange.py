@@ -64,26 +64,84 @@ def _owner(info: os.stat_result) -> str | None:
         return None
 
 
+def parse_entry(name: str) -> tuple[str, str, datetime.datetime] | str:
+    """The student, assignment and stated time of the inbound entry ``name``
+    (``<student>+<assignment>+<time>+<random>``), or why it is not a submission's name."""
+    parts = name.rsplit("+", 3)
+    if len(parts) < 3:
+        return "the name is not <student>+<assignment>+<time>"
+    problem = student_id_problem(parts[0])
+    if problem:
+        return problem
+    try:
+        timestamp = parse_utc(parts[2])
+    except (ValueError, OverflowError, TypeError):
+        return f"{parts[2]!r} is not a time"
+    return parts[0], parts[1], timestamp
+
+
+def entry_problem(inbound: Path, name: str, student: str, *, max_file_size: int, max_dir_size: int) -> str | None:
+    """Why the entry ``inbound/name``, named for ``student``, is not to be collected (None: it
+    is): not a real folder, owned by someone else, unreadable, or over ``max_dir_size`` kB
+    (files over ``max_file_size`` kB, which are left out, not counted)."""
+    path = inbound / name
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"it is {safefiles.kind(info.st_mode)}, not a folder"
+    owner = _owner(info)
+    if owner is not None and info.st_uid != os.getuid() and owner != student:
+        return f"it is owned by the user {owner}, not by {student}"
+    try:
+        with safefiles.open_folder(inbound, name) as folder:
+            size = safefiles.tree_size(folder, max_file_size * 1000)
+    except (OSError, ValueError) as error:
+        return f"cannot be read ({error})"
+    if size > 1000 * max_dir_size:
+        return f"{size:,} bytes, more than CourseDirectory.max_dir_size ({max_dir_size:,} kB)"
+    return None
+
+
+def copy_entry(inbound: Path, name: str, dest: Path, *, ignore: list[str], max_file_size: int) -> list[str]:
+    """Copy the submission ``inbound/name`` to ``dest`` (replacing what is there) without
+    following anything; entries that are not regular files or folders, or larger than
+    ``max_file_size`` kB, are left out: one note for each. ``dest`` is replaced only once the
+    copy is complete. Raises :class:`OSError` or :class:`ValueError` when it cannot be copied."""
+
+    def skip(relative: str) -> bool:
+        return any(fnmatch.fnmatch(relative.rsplit("/", 1)[-1], pattern) for pattern in ignore)
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=dest.parent))
+    try:
+        with safefiles.open_folder(inbound, name) as folder:
+            notes = safefiles.copy_tree(folder, staging / "copy", skip=skip, limit=max_file_size * 1000)
+        if dest.exists() or dest.is_symlink():
+            os.replace(dest, staging / "old")
+        os.replace(staging / "copy", dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return notes
+
+
 class SafeCollect(ExchangeCollect):
     """nbgrader's ``collect`` that refuses, with a logged reason, whatever is not a plain
     submission, and collects the others (see the module's docstring)."""
 
     def _path_to_record(self, path: str) -> dict:
         filename = os.path.basename(path)
-        parts = filename.rsplit("+", 3)
-        if len(parts) < 3:
-            return self._refuse(filename, "the name is not <student>+<assignment>+<time>")
-        problem = student_id_problem(parts[0])
-        if problem:
-            return self._refuse(filename, problem)
-        try:
-            timestamp = parse_utc(parts[2])
-        except (ValueError, OverflowError, TypeError):
-            return self._refuse(filename, f"{parts[2]!r} is not a time")
-        why = self._check(path, parts[0])
+        parsed = parse_entry(filename)
+        if isinstance(parsed, str):
+            return self._refuse(filename, parsed)
+        student, _, timestamp = parsed
+        why = entry_problem(Path(os.path.dirname(path)), filename, student,
+                            max_file_size=int(self.coursedir.max_file_size),
+                            max_dir_size=int(self.coursedir.max_dir_size))
         if why:
             return self._refuse(filename, why)
-        return {"username": parts[0], "filename": filename, "timestamp": timestamp}
+        return {"username": student, "filename": filename, "timestamp": timestamp}
 
     def _refuse(self, filename: str, why: str) -> dict:
         """Log why ``inbound/filename`` is not collected; a record that :meth:`init_src` drops."""
@@ -94,47 +152,16 @@ class SafeCollect(ExchangeCollect):
         super().init_src()
         self.src_records = [r for r in self.src_records if r["username"] is not None]
 
-    def _check(self, path: str, student: str) -> str | None:
-        """Why the inbound entry ``path``, named for ``student``, is not collected (None: it is)."""
-        try:
-            info = os.lstat(path)
-        except OSError as error:
-            return f"cannot be read ({error.strerror})"
-        if not stat.S_ISDIR(info.st_mode):
-            return f"it is {safefiles.kind(info.st_mode)}, not a folder"
-        owner = _owner(info)
-        if owner is not None and info.st_uid != os.getuid() and owner != student:
-            return f"it is owned by the user {owner}, not by {student}"
-        try:
-            with safefiles.open_folder(Path(os.path.dirname(path)), os.path.basename(path)) as folder:
-                size = safefiles.tree_size(folder, int(self.coursedir.max_file_size) * 1000)
-        except (OSError, ValueError) as error:
-            return f"cannot be read ({error})"
-        if size > 1000 * int(self.coursedir.max_dir_size):
-            return f"{size:,} bytes, more than CourseDirectory.max_dir_size ({self.coursedir.max_dir_size:,} kB)"
-        return None
-
     def do_copy(self, src: str, dest: str, log=None) -> None:
-        """Copy the submission ``src`` to ``dest`` without following anything; entries that are
-        not regular files or folders, or larger than ``CourseDirectory.max_file_size``, are left
-        out with a logged reason. A submission that cannot be copied is logged, not raised."""
+        """Copy the submission ``src`` to ``dest`` with :func:`copy_entry`; what is left out is
+        logged with its reason. A submission that cannot be copied is logged, not raised."""
         name = os.path.basename(src)
-        ignore = list(self.coursedir.ignore)
-
-        def skip(relative: str) -> bool:
-            return any(fnmatch.fnmatch(relative.rsplit("/", 1)[-1], pattern) for pattern in ignore)
-
-        staging = Path(tempfile.mkdtemp(prefix=".collect-", dir=os.path.dirname(dest)))
         try:
-            with safefiles.open_folder(Path(self.inbound_path), name) as folder:
-                notes = safefiles.copy_tree(folder, staging / "copy", skip=skip,
-                                            limit=int(self.coursedir.max_file_size) * 1000)
-            os.replace(staging / "copy", dest)
+            notes = copy_entry(Path(self.inbound_path), name, Path(dest), ignore=list(self.coursedir.ignore),
+                               max_file_size=int(self.coursedir.max_file_size))
         except (OSError, ValueError) as error:
             self.log.warning("Not collected: inbound/%s: %s", name, error)
             return
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         for note in notes:
             self.log.warning("inbound/%s: %s", name, note)
 
@@ -152,8 +179,8 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
             if student in excluded:
                 continue
             try:
-                timestamp = _read_small(os.path.join(folder, TIMESTAMP_FILE))
-                secret = _read_small(os.path.join(folder, SECRET_FILE))
+                timestamp = read_small(os.path.join(folder, TIMESTAMP_FILE))
+                secret = read_small(os.path.join(folder, SECRET_FILE))
             except (OSError, ValueError) as error:
                 self.log.warning("Feedback not released for student '%s' on '%s/%s': %s (handed in without "
                                  "nbgrader's exchange? `nbgrader submit` writes it, `nbgrader collect` keeps it)",
@@ -167,7 +194,7 @@ class SafeReleaseFeedback(ExchangeReleaseFeedback):
             shutil.move(partial, os.path.join(self.dest_path, f"{checksum}.html"))
 
 
-def _read_small(path: str, limit: int = 4096) -> str:
+def read_small(path: str, limit: int = 4096) -> str:
     """A short text file (a timestamp, a secret), not followed if it is a link."""
     name = os.path.basename(path)
     with safefiles.open_folder(Path(os.path.dirname(path))) as folder:

@@ -4,7 +4,8 @@ Per assignment, from ``submitted/``, the exchange's ``inbound/`` and the gradebo
 whose hand-in still waits in the exchange (not collected yet), who has not been graded since
 handing in, who is late and by how much (extensions included), who was granted an extension or a
 waiver, whose written answers are still to grade, and who handed in nothing; then whether
-``reports/`` is up to date with ``submitted/`` and the gradebook. It only reads.
+``reports/`` is up to date with ``submitted/`` and the gradebook, and, where ``python -m autograder
+watch`` runs, its queue (queued, in flight, failed, waiting, flagged, set aside, refused). It only reads.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from autograder import course, late, lms
+from autograder import course, late, lms, watchstate
 
 GRADES = "grades.csv"
 
@@ -161,10 +162,28 @@ def render(statuses: list[AssignmentStatus], reports: list[str]) -> str:
     return "\n".join(lines + reports) + "\n"
 
 
+def render_queue(queue: watchstate.Queue) -> str:
+    """The watch service's queue as text (see :func:`autograder.watchstate.queue`)."""
+    lines = [f"watch (python -m autograder watch, log: {watchstate.FOLDER}/{watchstate.LOG}):"]
+    for label, items in (("queued", queue.queued), ("in flight", queue.in_flight), ("failed", queue.failed),
+                         ("waiting (incomplete, or within the cooldown)", queue.waiting),
+                         ("flagged (timestamp.txt disagrees with when it arrived)", queue.flagged),
+                         ("set aside", queue.set_aside), ("refused", queue.refused)):
+        if items:
+            lines.append(f"    {label}: {len(items)}")
+            lines += [f"        {item}" for item in items]
+    if not (queue.queued or queue.in_flight or queue.failed):
+        lines.append("    nothing queued, in flight or failed")
+    return "\n".join(lines) + "\n"
+
+
 def main(root: Path, db_url: str | None = None) -> int:
     statuses, reports = collect(root, course.db_url(root, db_url))
     print(render(statuses, reports), end="")
+    queue = watchstate.queue(root.resolve())
+    if queue is not None:
+        print(render_queue(queue), end="")
     return 0
 
 
-__all__ = ["AssignmentStatus", "collect", "main", "render"]
+__all__ = ["AssignmentStatus", "collect", "main", "render", "render_queue"]

@@ -1,0 +1,490 @@
+"""Grading on arrival: ``python -m autograder watch [--broker URL] [--once] [--settle SECONDS]``.
+
+A loop around the batch commands' own steps, for each new hand-in in the exchange's ``inbound/``:
+
+1. **collect** it as ``nbgrader collect`` does (:func:`autograder.exchange.entry_problem` and
+   :func:`autograder.exchange.copy_entry`, the checks and copy of ``SafeCollect``) into
+   ``submitted/<student>/<assignment>/``;
+2. **grade** it with :func:`autograder.grade.grade` (or on the workers,
+   :func:`autograder.distributed.grade_remote`), which records it in the gradebook and rewrites
+   ``reports/``;
+3. make its **feedback** (``nbgrader generate_feedback A --student S`` with the course's steps);
+4. **release** it (``nbgrader release_feedback A --student S``, the course's
+   ``SafeReleaseFeedback``), so that the student's ``nbgrader fetch_feedback`` receives it.
+
+Rules: only a complete hand-in is taken (``timestamp.txt``, ``submission_secret.txt`` and a
+notebook, unchanged for ``settle`` seconds; a partial one waits); per student and assignment only
+the newest complete hand-in is graded, and a job's feedback is not released when a newer hand-in
+has arrived meanwhile; with a ``cooldown``, a hand-in is taken no sooner than that many seconds
+after the same student's previous one for the assignment; a ``timestamp.txt`` outside the time
+in which the service saw the folder appear (by more than :data:`CLOCK_TOLERANCE`) is flagged; a
+hand-in for an assignment the course does not have is set aside; whatever ``SafeCollect`` refuses
+is logged once and never stops the service. The journal (:mod:`autograder.watchstate`) records
+each step once it is done, so a service killed at any moment and started again redoes at most the
+step it was in.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import hashlib
+import logging
+import os
+import signal
+import stat
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import course, exchange, feedback, watchstate
+from autograder.watchstate import Journal
+
+#: Seconds a complete hand-in must stay unchanged before it is taken (``--settle``).
+SETTLE = 5.0
+#: Seconds between two looks at the inbound.
+POLL = 2.0
+#: A stated time this far outside the time in which the folder appeared is flagged.
+CLOCK_TOLERANCE = 300.0
+#: ``--once`` stops waiting for hand-ins that keep changing after this many settle periods.
+ONCE_PATIENCE = 6
+#: Test hook: the service kills itself (SIGKILL) right after doing this step, before the journal
+#: records it (``collect``, ``grade``, ``feedback`` or ``release``).
+KILL_HOOK = "AUTOGRADER_WATCH_KILL_AFTER"
+
+log = logging.getLogger("autograder.watch")
+
+
+@dataclass
+class Course:
+    """What the service needs of the course's configuration."""
+
+    root: Path
+    db_url: str
+    inbound: Path
+    assignments: list[str]
+    max_file_size: int   # kB, CourseDirectory.max_file_size
+    max_dir_size: int    # kB
+    ignore: list[str]
+
+
+def load_course(root: Path, db_url: str | None = None) -> Course:
+    """The course at ``root`` as nbgrader's configuration describes it (course id, exchange
+    root, size limits); :class:`ValueError` when it names no course id."""
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.exchange import Exchange
+
+    config = course.config(root)
+    coursedir = CourseDirectory(config=config)
+    if not coursedir.course_id:
+        raise ValueError("the nbgrader configuration sets no c.CourseDirectory.course_id")
+    exchange_root = Path(Exchange(coursedir=coursedir, config=config).root)
+    return Course(root=root, db_url=course.db_url(root, db_url),
+                  inbound=exchange_root / coursedir.course_id / "inbound", assignments=course.assignments(root),
+                  max_file_size=int(coursedir.max_file_size), max_dir_size=int(coursedir.max_dir_size),
+                  ignore=list(coursedir.ignore))
+
+
+# --- looking at the inbound -------------------------------------------------------------------
+
+def fingerprint(path: Path) -> tuple[str, float]:
+    """A digest of the names, kinds, sizes and times of everything under ``path`` (no link
+    followed), and the newest modification time among them."""
+    parts, newest = [], 0.0
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in sorted([*dirnames, *filenames]):
+            full = os.path.join(dirpath, name)
+            try:
+                info = os.lstat(full)
+            except OSError:
+                continue
+            parts.append(f"{os.path.relpath(full, path)}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}")
+            newest = max(newest, info.st_mtime)
+    info = os.lstat(path)
+    parts.append(f".\0{info.st_mode}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest(), max(newest, info.st_mtime)
+
+
+def lacks(path: Path) -> list[str]:
+    """What the hand-in folder ``path`` still lacks to be complete (``nbgrader submit`` writes
+    the notebooks, then ``timestamp.txt``, then ``submission_secret.txt``)."""
+    kinds = {}
+    for name in os.listdir(path):
+        try:
+            kinds[name] = os.lstat(path / name).st_mode
+        except OSError:
+            continue
+    missing = [name for name in (exchange.TIMESTAMP_FILE, exchange.SECRET_FILE) if not stat.S_ISREG(kinds.get(name, 0))]
+    if not any(name.endswith(".ipynb") and stat.S_ISREG(mode) for name, mode in kinds.items()):
+        missing.append("a notebook")
+    return missing
+
+
+def _problem(c: Course, name: str, student: str) -> str | None:
+    """Why ``inbound/name`` cannot be taken now (refused, or not complete), or None."""
+    why = exchange.entry_problem(c.inbound, name, student, max_file_size=c.max_file_size,
+                                 max_dir_size=c.max_dir_size)
+    if why:
+        return why
+    try:
+        missing = lacks(c.inbound / name)
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    return f"incomplete, no {', '.join(missing)} yet" if missing else None
+
+
+def _note(table: dict[str, str], name: str, why: str, level: int = logging.WARNING) -> None:
+    """Remember why ``name`` is where it is, logging it when that is news."""
+    if table.get(name) != why:
+        table[name] = why
+        log.log(level, "inbound/%s: %s", name, why)
+
+
+def _utc(moment: datetime.datetime) -> float:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)).timestamp()
+
+
+def _check_clock(c: Course, journal: Journal, name: str) -> None:
+    """Flag a ``timestamp.txt`` outside the time in which the folder appeared (between the scan
+    before it was first seen and that one), by more than :data:`CLOCK_TOLERANCE`."""
+    from nbgrader.utils import parse_utc
+
+    seen = journal.seen[name]
+    try:
+        claim = _utc(parse_utc(exchange.read_small(str(c.inbound / name / exchange.TIMESTAMP_FILE)).strip()))
+    except (OSError, ValueError, OverflowError, TypeError) as error:
+        _note(journal.flags, name, f"timestamp.txt is not a time ({error})")
+        return
+    earliest, latest = seen.get("after"), seen["first_seen"]
+    when = datetime.datetime.fromtimestamp(claim, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if claim > latest + CLOCK_TOLERANCE or (earliest is not None and claim < earliest - CLOCK_TOLERANCE):
+        first = datetime.datetime.fromtimestamp(latest, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        _note(journal.flags, name, f"timestamp.txt says {when}, but the folder was first seen at {first}"
+              + (f" and was not there at {datetime.datetime.fromtimestamp(earliest, datetime.timezone.utc):%H:%M:%S}"
+                 if earliest is not None else ""))
+
+
+Ready = list[tuple[str, str, str, float]]
+
+
+def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready, float | None]:
+    """Look at the inbound once: the complete, settled hand-ins not handled yet as
+    ``(name, student, assignment, stated time)``, and the seconds until the next complete one
+    settles (None: none is settling)."""
+    try:
+        names = sorted(os.listdir(c.inbound))
+    except OSError as error:
+        _note(journal.refused, ".", f"the inbound cannot be read ({error.strerror}): is the exchange root right?",
+              logging.ERROR)
+        return [], None
+    journal.refused.pop(".", None)
+    present = set(names)
+    for table in (journal.seen, journal.refused, journal.set_aside, journal.waiting, journal.done):
+        for name in [n for n in table if n not in present]:
+            del table[name]
+    taken = {job["entry"] for job in journal.jobs.values()}
+    ready, settling = [], None
+    for name in names:
+        if name in journal.done or name in taken:
+            continue
+        parsed = exchange.parse_entry(name)
+        if isinstance(parsed, str):
+            _note(journal.refused, name, parsed)
+            continue
+        student, assignment, stated = parsed
+        if assignment not in c.assignments:
+            _note(journal.set_aside, name, f"set aside: the course has no assignment {assignment!r}")
+            continue
+        why = exchange.entry_problem(c.inbound, name, student, max_file_size=c.max_file_size,
+                                     max_dir_size=c.max_dir_size)
+        if why:
+            _note(journal.refused, name, f"not collected: {why}")
+            continue
+        journal.refused.pop(name, None)
+        try:
+            digest, newest = fingerprint(c.inbound / name)
+            missing = lacks(c.inbound / name)
+        except OSError as error:
+            _note(journal.refused, name, f"cannot be read ({error.strerror})")
+            continue
+        seen = journal.seen.get(name)
+        if seen is None:
+            seen = journal.seen[name] = {"first_seen": now, "after": journal.last_scan, "fingerprint": digest,
+                                         "stable_since": min(now, newest)}
+        elif seen["fingerprint"] != digest:
+            seen.update(fingerprint=digest, stable_since=now)
+        if missing:
+            _note(journal.waiting, name, f"incomplete, no {', '.join(missing)} yet", logging.INFO)
+            continue
+        if journal.waiting.get(name, "").startswith("incomplete"):
+            del journal.waiting[name]
+        left = seen["stable_since"] + settle - now
+        if left > 0:
+            settling = left if settling is None else min(settling, left)
+            continue
+        ready.append((name, student, assignment, _utc(stated)))
+    journal.last_scan = now
+    return ready, settling
+
+
+def enqueue(c: Course, journal: Journal, ready: Ready, now: float,
+            cooldown: float = 0.0) -> None:
+    """Queue the newest ready hand-in of each student and assignment; older ones are superseded.
+    A job already past collecting finishes first (the newer hand-in is queued after it); a
+    hand-in within ``cooldown`` seconds of the student's previous one taken waits."""
+    newest: dict[str, tuple[float, str]] = {}
+    for name, student, assignment, stated in ready:
+        key = f"{student}/{assignment}"
+        if key in newest and newest[key] >= (stated, name):
+            journal.done[name] = f"superseded by inbound/{newest[key][1]}"
+            continue
+        if key in newest:
+            journal.done[newest[key][1]] = f"superseded by inbound/{name}"
+        newest[key] = (stated, name)
+    for key, (stated, name) in newest.items():
+        previous = journal.latest.get(key)
+        before = exchange.parse_entry(previous) if previous else None
+        if isinstance(before, tuple) and _utc(before[2]) >= stated:
+            journal.done[name] = f"not newer than inbound/{previous}, already taken"
+            log.info("inbound/%s: not newer than inbound/%s, which was taken", name, previous)
+            continue
+        taken_at = journal.taken_at.get(key)
+        if cooldown and taken_at is not None and now < taken_at + cooldown:
+            until = datetime.datetime.fromtimestamp(taken_at + cooldown, datetime.timezone.utc)
+            _note(journal.waiting, name,
+                  f"handed in again within the cooldown; taken after {until:%Y-%m-%d %H:%M:%S} UTC", logging.INFO)
+            continue
+        journal.waiting.pop(name, None)
+        job = journal.jobs.get(key)
+        if job is not None and job["step"] != "queued":
+            continue   # in flight: it finishes, without releasing its feedback (see _release)
+        if job is not None:
+            journal.done[job["entry"]] = f"superseded by inbound/{name}"
+        journal.jobs[key] = {"entry": name, "step": "queued", "since": now}
+        _check_clock(c, journal, name)
+        log.info("inbound/%s: queued", name)
+
+
+# --- the steps ----------------------------------------------------------------------------------
+
+def _kill_hook(step: str) -> None:
+    if os.environ.get(KILL_HOOK) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fail(journal: Journal, key: str, step: str, reason: str) -> None:
+    job = journal.jobs.pop(key)
+    journal.failed[key] = {"entry": job["entry"], "step": step, "reason": reason}
+    journal.done[job["entry"]] = f"failed at {step}: {reason}"
+    log.error("%s (inbound/%s): %s failed: %s", key, job["entry"], step, reason)
+
+
+def _collect(c: Course, journal: Journal, key: str) -> None:
+    job = journal.jobs[key]
+    name = job["entry"]
+    student, assignment = key.split("/")
+    why = _problem(c, name, student)
+    if why:
+        _fail(journal, key, "collect", f"inbound/{name}: {why}")
+        return
+    try:
+        before = fingerprint(c.inbound / name)[0]
+        notes = exchange.copy_entry(c.inbound, name, c.root / course.SUBMITTED / student / assignment,
+                                    ignore=c.ignore, max_file_size=c.max_file_size)
+        changed = fingerprint(c.inbound / name)[0] != before
+    except (OSError, ValueError) as error:
+        _fail(journal, key, "collect", f"inbound/{name}: {error}")
+        return
+    if changed:   # changed while it was copied: wait until it settles again
+        log.warning("inbound/%s: changed while it was collected; taken again once it settles", name)
+        del journal.jobs[key]
+        journal.seen.pop(name, None)
+        return
+    for note in notes:
+        log.warning("inbound/%s: %s", name, note)
+    _kill_hook("collect")
+    job["step"] = "collected"
+    journal.failed.pop(key, None)
+    journal.latest[key] = name
+    journal.taken_at[key] = time.time()
+
+
+def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker: str | None,
+           isolate: bool) -> None:
+    from autograder.grade import grade
+    from autograder.sandbox import SandboxUnavailable
+
+    students = [key.split("/")[0] for key in keys]
+    missing: set[str] = set()
+    try:
+        if broker:
+            from autograder import distributed
+            _, run = distributed.grade_remote(c.root, broker, db_url=c.db_url, assignments=[assignment],
+                                              student_ids=students, progress=False)
+            missing = {student for student, _ in run.missing}
+        else:
+            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, assignments=[assignment],
+                  student_ids=students)
+    except (SandboxUnavailable, ValueError, OSError) as error:
+        for key in keys:
+            _fail(journal, key, "grade", str(error))
+        return
+    _kill_hook("grade")
+    for key in keys:
+        if key.split("/")[0] in missing:
+            log.warning("%s: not graded by the workers yet; tried again on the next pass", key)
+        else:
+            journal.jobs[key]["step"] = "graded"
+            log.info("%s (inbound/%s): graded", key, journal.jobs[key]["entry"])
+
+
+def _feedback(c: Course, journal: Journal, keys: list[str]) -> None:
+    commands = [["generate_feedback", key.split("/")[1], "--student", key.split("/")[0], "--force",
+                 *feedback.nbgrader_options(c.db_url)] for key in keys]
+    finished = course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)
+    _kill_hook("feedback")
+    for key, done in zip(keys, finished):
+        student, assignment = key.split("/")
+        if done.returncode != 0:
+            _fail(journal, key, "feedback", f"nbgrader generate_feedback failed: {done.output.strip()[-300:]}")
+        elif not any((c.root / "feedback" / student / assignment).glob("*.html")):
+            _fail(journal, key, "feedback", "no feedback page: grading failed (see reports/summary.txt)")
+        else:
+            journal.jobs[key]["step"] = "feedback"
+
+
+def _newer_arrived(c: Course, journal: Journal, key: str) -> str | None:
+    """The name of a complete hand-in for ``key`` newer than the job's, if one has arrived."""
+    student, assignment = key.split("/")
+    mine = exchange.parse_entry(journal.jobs[key]["entry"])
+    try:
+        names = os.listdir(c.inbound)
+    except OSError:
+        return None
+    for name in names:
+        parsed = exchange.parse_entry(name)
+        if (isinstance(parsed, tuple) and isinstance(mine, tuple) and parsed[:2] == (student, assignment)
+                and parsed[2] > mine[2] and name not in journal.done and _problem(c, name, student) is None):
+            return name
+    return None
+
+
+def _release(c: Course, journal: Journal, key: str) -> None:
+    student, assignment = key.split("/")
+    name = journal.jobs[key]["entry"]
+    newer = _newer_arrived(c, journal, key)
+    if newer:
+        log.info("%s (inbound/%s): graded; feedback not released, inbound/%s arrived meanwhile", key, name, newer)
+        journal.done[name] = f"graded; feedback not released: inbound/{newer} arrived meanwhile"
+        del journal.jobs[key]
+        return
+    done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
+    if done.returncode != 0 or "Feedback not released" in done.output:
+        _fail(journal, key, "release", f"nbgrader release_feedback: {done.output.strip()[-300:]}")
+        return
+    _kill_hook("release")
+    journal.done[name] = "feedback released"
+    del journal.jobs[key]
+    log.info("%s (inbound/%s): feedback released", key, name)
+
+
+def process(c: Course, journal: Journal, broker: str | None, isolate: bool) -> None:
+    """Take every job in the journal through its remaining steps, oldest first; the journal is
+    saved after each step."""
+    def at(step: str) -> list[str]:
+        return [key for key, job in sorted(journal.jobs.items(), key=lambda item: (item[1]["since"], item[0]))
+                if job["step"] == step]
+
+    for key in at("queued"):
+        _collect(c, journal, key)
+        watchstate.save(c.root, journal)
+    by_assignment: dict[str, list[str]] = {}
+    for key in at("collected"):
+        by_assignment.setdefault(key.split("/")[1], []).append(key)
+    for assignment, keys in by_assignment.items():
+        _grade(c, journal, assignment, keys, broker, isolate)
+        watchstate.save(c.root, journal)
+    graded = at("graded")
+    if graded:
+        _feedback(c, journal, graded)
+        watchstate.save(c.root, journal)
+    for key in at("feedback"):
+        _release(c, journal, key)
+        watchstate.save(c.root, journal)
+
+
+def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool,
+             cooldown: float = 0.0) -> float | None:
+    """One look at the inbound and the work it brings; the seconds until a complete hand-in
+    that is still changing settles (None: none)."""
+    now = time.time()
+    ready, settling = scan(c, journal, settle, now)
+    enqueue(c, journal, ready, now, cooldown)
+    watchstate.save(c.root, journal)
+    process(c, journal, broker, isolate)
+    return settling
+
+
+# --- the service --------------------------------------------------------------------------------
+
+@contextmanager
+def _only_one(root: Path) -> Iterator[None]:
+    """Hold the course's watch lock; :class:`RuntimeError` when another service holds it."""
+    where = watchstate.folder(root)
+    where.mkdir(mode=0o700, exist_ok=True)
+    with open(where / watchstate.LOCK, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise RuntimeError(f"another `python -m autograder watch` is running on this course "
+                               f"(process {lock.read().strip() or '?'})") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield
+
+
+def _logging(root: Path) -> Path:
+    path = watchstate.folder(root) / watchstate.LOG
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    for handler in (logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler(sys.stderr)):
+        handler.setFormatter(formatter)
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    return path
+
+
+def main(root: Path, *, broker: str | None = None, once: bool = False, settle: float = SETTLE,
+         db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0) -> int:
+    """``python -m autograder watch``: run until stopped (``once``: until nothing pending is
+    left, then exit 0). Raises :class:`ValueError` or :class:`RuntimeError` with a message for
+    the instructor when it cannot start."""
+    root = root.resolve()
+    c = load_course(root, db_url)
+    if isolate and not broker:
+        from autograder import sandbox
+        sandbox.bwrap_path()   # no sandbox, no grading: say so before the first hand-in
+    with _only_one(root):
+        path = _logging(root)
+        log.info("watching %s (log: %s)", c.inbound, path)
+        journal = watchstate.load(root)
+        give_up = time.monotonic() + ONCE_PATIENCE * max(settle, POLL)
+        try:
+            while True:
+                settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown)
+                if once and (settling is None or time.monotonic() > give_up):
+                    return 0
+                time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))
+        except KeyboardInterrupt:   # Ctrl-C: what is done is in the journal, the rest is done next time
+            log.info("stopped")
+            return 0
+
+
+__all__ = ["CLOCK_TOLERANCE", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "lacks", "load_course", "main",
+           "process", "run_pass", "scan"]

@@ -1,0 +1,266 @@
+"""Grading on arrival (``python -m autograder watch``) through the real exchange, as on a JupyterHub.
+
+The instructor releases ``01_translation``; students fetch and hand in with their own user ids
+and nbgrader caches (the helpers of ``test_exchange.py``), and the service, run with ``--once``
+as cron would, collects, grades, makes and releases each student's feedback, which the student's
+``nbgrader fetch_feedback`` receives. Each rule has its test: only complete hand-ins are taken
+(a partial one waits and is graded on a later pass), the newest hand-in wins, a rewritten
+``timestamp.txt`` is flagged, hostile inbound entries stop nothing, and a service killed with
+SIGKILL after any step and started again ends where an uninterrupted run ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import course, demo, watch, watchstate
+from conftest import copy_course
+from test_exchange import ASSIGNMENT, COURSE_ID, STUDENTS, nbgrader, ok, plant
+
+pytestmark = [pytest.mark.xdist_group("exchange"),
+              pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")]
+
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+
+
+class Class:
+    """A course with a throwaway exchange and the students of ``test_exchange.STUDENTS``."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.root = copy_course(base / "course")
+        for assignment in course.assignments(self.root):   # one assignment keeps it quick
+            if assignment != ASSIGNMENT:
+                for folder in (course.SOURCE, course.RELEASE):
+                    shutil.rmtree(self.root / folder / assignment)
+        self.exchange = Path(tempfile.mkdtemp(prefix="nbgrader-exchange-"))
+        self.exchange.chmod(0o777)
+        self.option = f"--Exchange.root={self.exchange}"
+        # where the service finds the exchange: the course's untracked local configuration
+        (self.root / "nbgrader_config.local.py").write_text(f"c.Exchange.root = {str(self.exchange)!r}\n")
+        self.inbound = self.exchange / COURSE_ID / "inbound"
+        self.passwd = base / "passwd"
+        self.passwd.write_text(Path("/etc/passwd").read_text() + "".join(
+            f"{name}:x:{uid}:{uid}::{base / name}:/bin/sh\n" for name, (uid, _) in STUDENTS.items()))
+        ok(nbgrader("release_assignment", ASSIGNMENT, self.option, cwd=self.root))
+
+    def as_student(self, student: str, *args: str) -> str:
+        home = self.base / student
+        (home / "work").mkdir(parents=True, exist_ok=True)
+        return ok(nbgrader(*args, f"--course={COURSE_ID}", self.option, f"--Exchange.cache={home / 'cache'}",
+                           user=student, home=home, passwd=self.passwd, cwd=home / "work"))
+
+    def hand_in(self, student: str, whose: str | None) -> Path:
+        """``student`` fetches (once) and submits ``whose`` demo notebook (None: the release
+        untouched); the new inbound folder."""
+        work = self.base / student / "work"
+        if not (work / ASSIGNMENT).exists():
+            self.as_student(student, "fetch_assignment", ASSIGNMENT)
+        if whose is not None:
+            shutil.copyfile(demo.DEMO / "submitted" / whose / ASSIGNMENT / NOTEBOOK, work / ASSIGNMENT / NOTEBOOK)
+        before = set(self.inbound.glob(f"{student}+*")) if self.inbound.exists() else set()
+        time.sleep(0.01)   # a new name (the time in it) for each hand-in
+        self.as_student(student, "submit", ASSIGNMENT)
+        (new,) = set(self.inbound.glob(f"{student}+*")) - before
+        return new
+
+    def watch(self, *args: str, kill_after: str | None = None) -> subprocess.CompletedProcess:
+        env = course.nbgrader_env()
+        env.pop(watch.KILL_HOOK, None)
+        if kill_after:
+            env[watch.KILL_HOOK] = kill_after
+        return subprocess.run([sys.executable, "-m", "autograder", "watch", "--once", "--settle", "0", *args],
+                              cwd=self.root, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    def pages(self, student: str) -> list[Path]:
+        self.as_student(student, "fetch_feedback", ASSIGNMENT)
+        return sorted((self.base / student / "work" / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
+
+    def scores(self, student: str) -> dict[str, float | None]:
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
+            notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            return {grade.name: grade.auto_score for grade in notebook.grades}
+
+    def rows(self, student: str) -> list[list[str]]:
+        with (self.root / course.REPORTS / "grades.csv").open(encoding="utf-8") as handle:
+            return [row for row in csv.reader(handle) if row[0] == student]
+
+    def summary(self, student: str) -> str:
+        lines = (self.root / course.REPORTS / "summary.txt").read_text(encoding="utf-8").splitlines()
+        start = lines.index(next(line for line in lines if line.startswith(f"{student}: ")))
+        return "\n".join([lines[start], *itertools.takewhile(lambda line: line.startswith(" "), lines[start + 1:])])
+
+    def outbound(self) -> list[Path]:
+        return sorted((self.exchange / COURSE_ID / "feedback").glob("*.html"))
+
+    def close(self) -> None:
+        subprocess.run(["rm", "-rf", str(self.exchange)], check=False)
+
+
+@pytest.fixture(scope="module")
+def arrivals(tmp_path_factory: pytest.TempPathFactory):
+    """Two passes of the service: the first with s2's hand-in incomplete, the second with it whole."""
+    taught = Class(tmp_path_factory.mktemp("watch"))
+    try:
+        logs = {"start": ok(taught.watch())}   # nothing yet: the service's first look
+        stub = taught.hand_in("s1", None)       # an early hand-in, then the real one: the newest wins
+        newest = taught.hand_in("s1", "ada")
+        s2 = taught.hand_in("s2", "cy")
+        # a hand-in for an assignment the course does not have, and a flood of empty folders
+        unknown = taught.inbound / "s2+99_nothing+2026-12-01 10:00:00.000000 UTC+x"
+        shutil.copytree(s2, unknown)
+        plant(taught.root, taught.inbound)      # links, FIFOs, forged owners and odd names (test_exchange)
+        # s1 rewrites the time their hand-in claims: years before the service saw it appear
+        (newest / "timestamp.txt").write_text("2020-01-01 10:00:00.000000 UTC")
+        for n in range(20):
+            (taught.inbound / f"e{n}+{ASSIGNMENT}+2026-12-01 10:00:00.000000 UTC+empty").mkdir()
+        # s2's hand-in caught half-way: notebooks there, timestamp and secret not yet
+        aside = taught.base / "aside"
+        aside.mkdir()
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            shutil.move(s2 / name, aside / name)
+        logs["first"] = ok(taught.watch())
+        first = {"s2 graded": (taught.root / "autograded" / "s2").exists(), "journal": watchstate.load(taught.root),
+                 "status": ok(subprocess.run([sys.executable, "-m", "autograder", "status"], cwd=taught.root,
+                                             env=course.nbgrader_env(), capture_output=True, text=True, check=False))}
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            shutil.move(aside / name, s2 / name)
+        logs["second"] = ok(taught.watch())
+        yield {"class": taught, "logs": logs, "first": first, "stub": stub, "newest": newest, "s2": s2,
+               "unknown": unknown, "pages": {s: taught.pages(s) for s in STUDENTS}}
+    finally:
+        taught.close()
+
+
+def test_each_student_receives_the_feedback_of_their_newest_hand_in(arrivals: dict):
+    taught = arrivals["class"]
+    journal = watchstate.load(taught.root)
+    assert journal.jobs == {} and journal.failed == {}
+    assert journal.done[arrivals["newest"].name] == "feedback released"
+    assert journal.done[arrivals["stub"].name].startswith("superseded by")
+    assert journal.done[arrivals["s2"].name] == "feedback released"
+    for student in STUDENTS:
+        assert len(arrivals["pages"][student]) == 1, (student, taught.outbound(), arrivals["logs"])
+    assert len(taught.outbound()) == len(STUDENTS)
+    # s1's grade is that of the notebook handed in last (ada's), not of the untouched release
+    assert sum(v or 0 for v in taught.scores("s1").values()) > 0
+    page = arrivals["pages"]["s1"][0].read_text(encoding="utf-8")
+    total = sum(v or 0 for v in taught.scores("s1").values())
+    assert f"Score: {total:g}" in page or f"Score: {total}" in page
+
+
+def test_a_partial_hand_in_waits_and_is_graded_once_complete(arrivals: dict):
+    first = arrivals["first"]
+    assert not first["s2 graded"]
+    assert "no timestamp.txt, submission_secret.txt yet" in first["journal"].waiting[arrivals["s2"].name]
+    assert "s2" not in {key.split("/")[0] for key in first["journal"].jobs}
+    assert "waiting (incomplete" in first["status"] and arrivals["s2"].name in first["status"]
+    assert (arrivals["class"].root / "autograded" / "s2" / ASSIGNMENT / NOTEBOOK).is_file()
+
+
+def test_a_rewritten_timestamp_is_flagged(arrivals: dict):
+    first = arrivals["first"]
+    flag = first["journal"].flags[arrivals["newest"].name]
+    assert "timestamp.txt says 2020-01-01 10:00:00 UTC" in flag
+    assert "flagged" in first["status"] and "2020-01-01" in first["status"]
+    assert "2020-01-01 10:00:00 UTC" in (arrivals["class"].root / ".watch" / "watch.log").read_text()
+
+
+def test_hostile_entries_are_refused_or_set_aside_and_stop_nothing(arrivals: dict):
+    journal = arrivals["first"]["journal"]
+    refused = "\n".join(f"{name}: {why}" for name, why in journal.refused.items())
+    for part, why in (("forged", "owned by the user nobody, not by s1"), ("odd", "it is not a student id"),
+                      ("no time+x", "'no time' is not a time"), ("fifo", "a FIFO, not a folder"),
+                      ("link", "a symbolic link, not a folder")):
+        assert any(part in name and why in text for name, text in journal.refused.items()), (part, refused)
+    assert "99_nothing" in journal.set_aside[arrivals["unknown"].name]
+    assert "set aside" in arrivals["first"]["status"]
+    assert sum(name.startswith("e") for name in journal.waiting) == 20
+    taught = arrivals["class"]
+    assert sorted(p.name for p in (taught.root / course.SUBMITTED).iterdir()) == sorted(STUDENTS)
+    s2 = taught.root / course.SUBMITTED / "s2" / ASSIGNMENT
+    assert sorted(p.name for p in s2.iterdir()) == [NOTEBOOK, "submission_secret.txt", "timestamp.txt"]
+    assert "left out answers.ipynb: a symbolic link" in arrivals["logs"]["second"]
+    assert not (taught.root / "submitted" / "99_nothing").exists()
+
+
+def test_a_second_service_on_the_same_course_is_refused(arrivals: dict, tmp_path: Path):
+    taught = arrivals["class"]
+    with watch._only_one(taught.root):
+        done = taught.watch()
+    assert done.returncode == 2 and "another `python -m autograder watch` is running" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run(arrivals: dict,
+                                                                                  tmp_path: Path):
+    """SIGKILL right after each step (before the journal records it), one after the other, then
+    a run to the end: the gradebook, reports and exchange are those of the uninterrupted run."""
+    reference = arrivals["class"]
+    taught = Class(tmp_path)
+    try:
+        taught.hand_in("s1", "ada")
+        for step in ("collect", "grade", "feedback", "release"):
+            done = taught.watch(kill_after=step)
+            assert done.returncode == -signal.SIGKILL, (step, done.stdout + done.stderr)
+        journal = watchstate.load(taught.root)
+        assert [job["step"] for job in journal.jobs.values()] == ["feedback"]   # the release not yet recorded
+        ok(taught.watch())
+        assert watchstate.load(taught.root).jobs == {}
+        assert taught.scores("s1") == reference.scores("s1")
+        assert taught.rows("s1") == reference.rows("s1")
+        assert taught.summary("s1") == reference.summary("s1")
+        (released,) = taught.outbound()   # released once, under one name
+        page = taught.root / "feedback" / "s1" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        assert released.read_bytes() == page.read_bytes()
+        assert len(taught.pages("s1")) == 1
+        assert json.loads((taught.root / ".watch" / "journal.json").read_text())["failed"] == {}
+        # handed in again at once, with a cooldown of an hour: it waits, reported, not graded
+        again = taught.hand_in("s1", "cy")
+        ok(taught.watch("--cooldown", "3600"))
+        journal = watchstate.load(taught.root)
+        assert "within the cooldown" in journal.waiting[again.name] and journal.jobs == {}
+        assert taught.scores("s1") == reference.scores("s1")
+    finally:
+        taught.close()
+
+
+def test_through_the_workers_a_hand_in_is_graded_as_on_this_machine(arrivals: dict, tmp_path: Path):
+    """``watch --broker URL``: the same hand-in graded by a worker gives the same cells' scores."""
+    from test_workers import Worker, broker_url, one_assignment_course
+
+    url = broker_url()   # skipped without $AUTOGRADER_TEST_REDIS_URL, as the worker tests are
+    worker = Worker(one_assignment_course(tmp_path / "worker"), url, tmp_path / "worker.log")
+    taught = Class(tmp_path / "class")
+    try:
+        worker.wait_for(" ready.")
+        taught.hand_in("s1", "ada")
+        ok(taught.watch("--broker", url))
+        assert watchstate.load(taught.root).failed == {}
+        assert taught.scores("s1") == arrivals["class"].scores("s1")
+        assert len(taught.pages("s1")) == 1
+    finally:
+        worker.stop()
+        taught.close()
+
+
+def test_an_unreadable_journal_is_a_clear_message(tmp_path: Path):
+    root = copy_course(tmp_path / "course")
+    (root / watchstate.FOLDER).mkdir()
+    (root / watchstate.FOLDER / watchstate.JOURNAL).write_text("{ half written")
+    done = subprocess.run([sys.executable, "-m", "autograder", "watch", "--once"], cwd=root,
+                          env=course.nbgrader_env(), capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "journal.json cannot be read" in done.stderr and "move it away" in done.stderr
+    assert "Traceback" not in done.stderr
