@@ -162,6 +162,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(90_000)   # what a person waits on a loaded machine, for any click or check
     context.add_init_script(EXPOSE_APP)
     yield context.new_page()
     context.close()
@@ -196,16 +197,16 @@ def open_folder(page, name: str, inside: str) -> None:
 
     row = page.locator(".jp-FileBrowser .jp-DirListing-item").filter(
         has=page.locator(".jp-DirListing-itemName", has_text=re.compile(f"^{re.escape(name)}$")))
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 240   # a loaded 2-core machine redraws slowly
     while True:
         try:
-            row.first.dblclick(timeout=10_000)
+            row.first.dblclick(timeout=20_000)
         except PlaywrightTimeout:
             pass   # the row was being replaced, or the browser is in the folder already
         try:
             page.wait_for_function(
                 "(name) => [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-itemName')]"
-                ".some(e => e.innerText.trim() === name)", arg=inside, timeout=10_000)
+                ".some(e => e.innerText.trim() === name)", arg=inside, timeout=20_000)
             return
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
