@@ -148,7 +148,8 @@ def apply(root: Path, db_url: str, only: tuple[str, str] | None = None) -> list[
             submissions = [s for assignment in gradebook.assignments for s in assignment.submissions]
         for submission in submissions:
             key = (submission.student.id, submission.assignment.name)
-            extension = exceptions.extension(*key)
+            # nbgrader adds the extension to the due date: an assignment without one has nothing to extend
+            extension = exceptions.extension(*key) if submission.assignment.duedate is not None else None
             if submission.extension != extension:
                 submission.extension = extension
             todo += [(*key, notebook.name, notebook.late_submission_penalty) for notebook in submission.notebooks]

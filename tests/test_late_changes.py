@@ -166,6 +166,25 @@ def test_exceptions_are_checked():
             late.parse_extension(*bad)
 
 
+def test_an_extension_for_an_assignment_without_a_due_date_changes_nothing(tmp_path: Path):
+    """nbgrader adds an extension to the due date; without a due date there is nothing to extend
+    (and nbgrader's own arithmetic would fail on it)."""
+    from nbgrader.api import Gradebook as Book
+
+    from autograder import alembic_head
+
+    alembic_head.install()   # a new gradebook without nbgrader's alembic subprocess
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Book(db) as book:
+        book.update_or_create_assignment(ASSIGNMENT)
+        book.add_student("ada")
+        book.add_submission(ASSIGNMENT, "ada", timestamp=None)
+    kept = late.Exceptions()
+    kept.extensions[("ada", ASSIGNMENT)] = late.parse_extension(hours=3)
+    kept.save(tmp_path)
+    assert late.apply(tmp_path, db) == [] and late.lateness(tmp_path, db) == {}
+
+
 def test_a_broken_exceptions_file_is_named(tmp_path: Path):
     (tmp_path / late.EXCEPTIONS_FILE).write_text("{not json")
     with pytest.raises(ValueError, match=late.EXCEPTIONS_FILE):
