@@ -17,7 +17,8 @@ layers compute cross-correlation, as CNN layers do, with four kinds of padding:
 
 Pooling: ``MaxPool`` (2 x 2 windows, stride 2), ``BlurPool`` (Zhang 2019's anti-aliased
 max pooling: a 2 x 2 maximum at every position, a [1, 2, 1] x [1, 2, 1] / 16 blur, then
-every second row and column, with circular borders), and the global poolings at the end.
+every second row and column, with circular borders), and at the end the global poolings or a
+``Flatten`` (the dense head of LeNet and VGG).
 """
 
 from __future__ import annotations
@@ -221,6 +222,18 @@ class GlobalAvgPool(Layer):
         return np.broadcast_to(dy[:, None, None, :] / (h * w), self._shape).copy()
 
 
+class Flatten(Layer):
+    """Every value of the map in one vector: ``(N, H, W, C) -> (N, H * W * C)``, the head of
+    LeNet and VGG (a dense layer then gives every position weights of its own)."""
+
+    def forward(self, x: Array) -> Array:
+        self._shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dy: Array) -> Array:
+        return dy.reshape(self._shape)
+
+
 class Linear(Layer):
     """``(N, D) -> (N, K)``: ``x @ w + b``."""
 
@@ -282,9 +295,10 @@ class Network:
 
 def conv_net(*, channels_in: int = 1, widths: Sequence[int] = (8, 8), classes: int = 2, k: int = 3,
              padding: str = "zero", pool: str | None = None, head: str = "max", bias: bool = True, seed: int = 0,
-             dtype: type = np.float64) -> Network:
+             dtype: type = np.float64, size: int | None = None) -> Network:
     """Convolution + ReLU blocks (each followed by ``pool``: None, "max" or "blur"), then a
-    global pooling ``head`` ("max" or "avg") and a linear layer to ``classes`` scores.
+    ``head``: a global pooling ("max" or "avg"), or "flatten" (:class:`Flatten`, which needs the
+    input's ``size``, its height and width), and a linear layer to ``classes`` scores.
     ``bias=False`` leaves the convolutions without biases (the linear layer keeps its own).
     The weights are drawn from ``seed``; ``dtype=np.float32`` trains about twice as fast."""
     rng = np.random.default_rng(seed)
@@ -299,9 +313,15 @@ def conv_net(*, channels_in: int = 1, widths: Sequence[int] = (8, 8), classes: i
         elif pool is not None:
             raise ValueError(f'pool must be None, "max" or "blur", not {pool!r}')
         previous = width
-    if head not in ("max", "avg"):
-        raise ValueError(f'head must be "max" or "avg", not {head!r}')
-    layers += [GlobalMaxPool() if head == "max" else GlobalAvgPool(), Linear(previous, classes, rng)]
+    if head not in ("max", "avg", "flatten"):
+        raise ValueError(f'head must be "max", "avg" or "flatten", not {head!r}')
+    if head == "flatten":
+        if size is None:
+            raise ValueError('head="flatten" needs the input size')
+        features = int(np.prod(Network(layers).forward(np.zeros((1, size, size, channels_in))).shape[1:]))
+        layers += [Flatten(), Linear(features, classes, rng)]
+    else:
+        layers += [GlobalMaxPool() if head == "max" else GlobalAvgPool(), Linear(previous, classes, rng)]
     return Network(layers, dtype)
 
 
@@ -314,7 +334,7 @@ def receptive_field(net: Network | Sequence[Layer]) -> int:
     layers = net.layers if isinstance(net, Network) else list(net)
     size, jump = 1, 1
     for layer in layers:
-        if isinstance(layer, (GlobalMaxPool, GlobalAvgPool, Linear)):
+        if isinstance(layer, (GlobalMaxPool, GlobalAvgPool, Flatten, Linear)):
             break
         if isinstance(layer, Conv):
             size += (layer.k - 1) * jump
