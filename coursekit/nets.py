@@ -17,7 +17,8 @@ layers compute cross-correlation, as CNN layers do, with four kinds of padding:
 
 Pooling: ``MaxPool`` (2 x 2 windows, stride 2), ``BlurPool`` (Zhang 2019's anti-aliased
 max pooling: a 2 x 2 maximum at every position, a [1, 2, 1] x [1, 2, 1] / 16 blur, then
-every second row and column, with circular borders), and the global poolings at the end.
+every second row and column, with circular borders), and at the end the global poolings or a
+``Flatten`` (the dense head of LeNet and VGG).
 """
 
 from __future__ import annotations
@@ -81,15 +82,18 @@ class Layer:
 
 class Conv(Layer):
     """``channels_out`` learned ``k x k`` cross-correlation kernels over all input channels,
-    plus a bias per output channel. Weights have shape ``(k, k, channels_in, channels_out)``."""
+    plus a bias per output channel unless ``bias=False`` (Kayhan & van Gemert's networks have
+    none). Weights have shape ``(k, k, channels_in, channels_out)``."""
 
-    def __init__(self, channels_in: int, channels_out: int, k: int, padding: str, rng: np.random.Generator):
+    def __init__(self, channels_in: int, channels_out: int, k: int, padding: str, rng: np.random.Generator,
+                 bias: bool = True):
         super().__init__()
         _pad_width(padding, k)
         self.k, self.padding = k, padding
         scale = np.sqrt(2.0 / (channels_in * k * k))  # He initialisation, for ReLU networks
-        self.params = {"w": rng.normal(0.0, scale, size=(k, k, channels_in, channels_out)),
-                       "b": np.zeros(channels_out)}
+        self.params = {"w": rng.normal(0.0, scale, size=(k, k, channels_in, channels_out))}
+        if bias:
+            self.params["b"] = np.zeros(channels_out)
 
     def forward(self, x: Array) -> Array:
         xp = pad(x, self.padding, self.k)
@@ -105,7 +109,9 @@ class Conv(Layer):
                 cols[:, :, :, u, v, :] = xp[:, u:u + ho, v:v + wo, :]
         cols = cols.reshape(n * ho * wo, k * k * c)
         self._cache = (xp.shape, cols)
-        out = cols @ self.params["w"].reshape(k * k * c, -1) + self.params["b"]
+        out = cols @ self.params["w"].reshape(k * k * c, -1)
+        if "b" in self.params:
+            out += self.params["b"]
         return out.reshape(n, ho, wo, -1)
 
     def backward(self, dy: Array) -> Array:
@@ -114,7 +120,9 @@ class Conv(Layer):
         k = self.k
         _, ho, wo, f = dy.shape
         dflat = dy.reshape(-1, f)
-        self.grads = {"w": (cols.T @ dflat).reshape(self.params["w"].shape), "b": dflat.sum(axis=0)}
+        self.grads = {"w": (cols.T @ dflat).reshape(self.params["w"].shape)}
+        if "b" in self.params:
+            self.grads["b"] = dflat.sum(axis=0)
         weights = self.params["w"]
         dxp = np.zeros(shape, dtype=dy.dtype)
         for u in range(k):
@@ -214,6 +222,18 @@ class GlobalAvgPool(Layer):
         return np.broadcast_to(dy[:, None, None, :] / (h * w), self._shape).copy()
 
 
+class Flatten(Layer):
+    """Every value of the map in one vector: ``(N, H, W, C) -> (N, H * W * C)``, the head of
+    LeNet and VGG (a dense layer then gives every position weights of its own)."""
+
+    def forward(self, x: Array) -> Array:
+        self._shape = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, dy: Array) -> Array:
+        return dy.reshape(self._shape)
+
+
 class Linear(Layer):
     """``(N, D) -> (N, K)``: ``x @ w + b``."""
 
@@ -274,16 +294,18 @@ class Network:
 
 
 def conv_net(*, channels_in: int = 1, widths: Sequence[int] = (8, 8), classes: int = 2, k: int = 3,
-             padding: str = "zero", pool: str | None = None, head: str = "max", seed: int = 0,
-             dtype: type = np.float64) -> Network:
+             padding: str = "zero", pool: str | None = None, head: str = "max", bias: bool = True, seed: int = 0,
+             dtype: type = np.float64, size: int | None = None) -> Network:
     """Convolution + ReLU blocks (each followed by ``pool``: None, "max" or "blur"), then a
-    global pooling ``head`` ("max" or "avg") and a linear layer to ``classes`` scores.
+    ``head``: a global pooling ("max" or "avg"), or "flatten" (:class:`Flatten`, which needs the
+    input's ``size``, its height and width), and a linear layer to ``classes`` scores.
+    ``bias=False`` leaves the convolutions without biases (the linear layer keeps its own).
     The weights are drawn from ``seed``; ``dtype=np.float32`` trains about twice as fast."""
     rng = np.random.default_rng(seed)
     layers: list[Layer] = []
     previous = channels_in
     for width in widths:
-        layers += [Conv(previous, width, k, padding, rng), ReLU()]
+        layers += [Conv(previous, width, k, padding, rng, bias), ReLU()]
         if pool == "max":
             layers.append(MaxPool())
         elif pool == "blur":
@@ -291,10 +313,38 @@ def conv_net(*, channels_in: int = 1, widths: Sequence[int] = (8, 8), classes: i
         elif pool is not None:
             raise ValueError(f'pool must be None, "max" or "blur", not {pool!r}')
         previous = width
-    if head not in ("max", "avg"):
-        raise ValueError(f'head must be "max" or "avg", not {head!r}')
-    layers += [GlobalMaxPool() if head == "max" else GlobalAvgPool(), Linear(previous, classes, rng)]
+    if head not in ("max", "avg", "flatten"):
+        raise ValueError(f'head must be "max", "avg" or "flatten", not {head!r}')
+    if head == "flatten":
+        if size is None:
+            raise ValueError('head="flatten" needs the input size')
+        features = int(np.prod(Network(layers).forward(np.zeros((1, size, size, channels_in))).shape[1:]))
+        layers += [Flatten(), Linear(features, classes, rng)]
+    else:
+        layers += [GlobalMaxPool() if head == "max" else GlobalAvgPool(), Linear(previous, classes, rng)]
     return Network(layers, dtype)
+
+
+def receptive_field(net: Network | Sequence[Layer]) -> int:
+    """How many input pixels wide (and high) the window is that one unit of the last spatial map
+    sees: the layers up to the first global pooling, each growing it by ``(k - 1)`` times the
+    product of the strides before it (a ``k x k`` convolution: ``k``, stride 1; ``MaxPool``: 2,
+    stride 2; ``BlurPool``: a 2 x 2 maximum, a 3 x 3 blur, stride 2). Padding does not change it:
+    with zero padding the window of a unit near the border reaches into the padding."""
+    layers = net.layers if isinstance(net, Network) else list(net)
+    size, jump = 1, 1
+    for layer in layers:
+        if isinstance(layer, (GlobalMaxPool, GlobalAvgPool, Flatten, Linear)):
+            break
+        if isinstance(layer, Conv):
+            size += (layer.k - 1) * jump
+        elif isinstance(layer, MaxPool):
+            size += jump
+            jump *= 2
+        elif isinstance(layer, BlurPool):
+            size += jump + 2 * jump
+            jump *= 2
+    return size
 
 
 def train(net: Network, images: Array, labels: Array, *, epochs: int = 10, batch: int = 32, lr: float = 0.01,
