@@ -19,7 +19,8 @@ has arrived meanwhile; with a ``cooldown``, a hand-in is taken no sooner than th
 after the same student's previous one for the assignment; a ``timestamp.txt`` outside the time
 in which the service saw the folder appear (by more than :data:`CLOCK_TOLERANCE`) is flagged; a
 hand-in for an assignment the course does not have is set aside; whatever ``SafeCollect`` refuses
-is logged once and never stops the service. The journal (:mod:`autograder.watchstate`) records
+is logged once and never stops the service; a hand-in that cannot be graded gets, in place of
+its feedback, a page saying why (:mod:`autograder.notice`). The journal (:mod:`autograder.watchstate`) records
 each step once it is done, so a service killed at any moment and started again redoes at most the
 step it was in.
 """
@@ -29,6 +30,7 @@ from __future__ import annotations
 import datetime
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import signal
@@ -40,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import course, exchange, feedback, watchstate
+from autograder import course, exchange, feedback, notice, watchstate
 from autograder.watchstate import Journal
 
 #: Seconds a complete hand-in must stay unchanged before it is taken (``--settle``).
@@ -282,6 +284,38 @@ def _fail(journal: Journal, key: str, step: str, reason: str) -> None:
     log.error("%s (inbound/%s): %s failed: %s", key, job["entry"], step, reason)
 
 
+def _notebooks(c: Course, assignment: str) -> list[str]:
+    """The names (without ``.ipynb``) of the assignment's released notebooks."""
+    return sorted(path.stem for path in (c.root / course.RELEASE / assignment).glob("*.ipynb"))
+
+
+def _tell(c: Course, key: str, entry: str, lines: list[str], *, collected: bool,
+          notebooks: list[str] | None = None, release: bool = True) -> None:
+    """Release a :mod:`autograder.notice` page saying ``lines`` for ``notebooks`` (default: all
+    of the assignment's) of the hand-in ``entry``, so that the student learns why it was not
+    graded. The hand-in's secret and time come from ``submitted/`` once it is ``collected`` (else
+    from the inbound); without them nothing can reach the student, which is logged. Not
+    ``release``: only written, for the release step to release with the rest of the feedback."""
+    student, assignment = key.split("/")
+    submitted = c.root / course.SUBMITTED / student / assignment
+    try:
+        where = submitted if collected else c.inbound / entry
+        timestamp = exchange.read_small(str(where / exchange.TIMESTAMP_FILE))
+        secret = exchange.read_small(str(where / exchange.SECRET_FILE))
+    except (OSError, ValueError) as error:
+        log.warning("%s (inbound/%s): the student cannot be told why (%s)", key, entry, error)
+        return
+    notice.write(c.root / "feedback" / student / assignment, assignment, notebooks or _notebooks(c, assignment),
+                 timestamp, secret, lines)
+    if not release:
+        return
+    done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
+    if done.returncode != 0 or "Feedback not released" in done.output:
+        log.error("%s (inbound/%s): the page saying why was not released: %s", key, entry, done.output.strip()[-300:])
+    else:
+        log.info("%s (inbound/%s): the student is told why: %s", key, entry, "; ".join(lines))
+
+
 def _collect(c: Course, journal: Journal, key: str) -> None:
     job = journal.jobs[key]
     name = job["entry"]
@@ -289,6 +323,8 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
     why = _problem(c, name, student)
     if why:
         _fail(journal, key, "collect", f"inbound/{name}: {why}")
+        if "owned by" not in why:   # a folder forged in the student's name is not theirs to be told about
+            _tell(c, key, name, [f"not graded: {why}"], collected=False)
         return
     try:
         before = fingerprint(c.inbound / name)[0]
@@ -297,6 +333,7 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
         changed = fingerprint(c.inbound / name)[0] != before
     except (OSError, ValueError) as error:
         _fail(journal, key, "collect", f"inbound/{name}: {error}")
+        _tell(c, key, name, [notice.GRADER_SIDE], collected=False)
         return
     if changed:   # changed while it was copied: wait until it settles again
         log.warning("inbound/%s: changed while it was collected; taken again once it settles", name)
@@ -330,7 +367,9 @@ def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker
                   student_ids=students)
     except (SandboxUnavailable, ValueError, OSError) as error:
         for key in keys:
+            entry = journal.jobs[key]["entry"]
             _fail(journal, key, "grade", str(error))
+            _tell(c, key, entry, [notice.GRADER_SIDE], collected=True)
         return
     _kill_hook("grade")
     for key in keys:
@@ -344,16 +383,34 @@ def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker
 def _feedback(c: Course, journal: Journal, keys: list[str]) -> None:
     commands = [["generate_feedback", key.split("/")[1], "--student", key.split("/")[0], "--force",
                  *feedback.nbgrader_options(c.db_url)] for key in keys]
+    started = time.time() - 1.0   # pages older than this are an earlier hand-in's
     finished = course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)
     _kill_hook("feedback")
     for key, done in zip(keys, finished):
         student, assignment = key.split("/")
-        if done.returncode != 0:
-            _fail(journal, key, "feedback", f"nbgrader generate_feedback failed: {done.output.strip()[-300:]}")
-        elif not any((c.root / "feedback" / student / assignment).glob("*.html")):
-            _fail(journal, key, "feedback", "no feedback page: grading failed (see reports/summary.txt)")
+        entry = journal.jobs[key]["entry"]
+        pages = {path.stem for path in (c.root / "feedback" / student / assignment).glob("*.html")
+                 if path.stat().st_mtime >= started}
+        unpaged = [name for name in _notebooks(c, assignment) if name not in pages]
+        if done.returncode != 0 or not pages:
+            _fail(journal, key, "feedback", f"nbgrader generate_feedback failed: {done.output.strip()[-300:]}"
+                  if done.returncode != 0 else "no feedback page: grading failed (see reports/summary.txt)")
+            _tell(c, key, entry, notice.plain(_reasons(c, key)), collected=True)
         else:
+            if unpaged:   # a notebook missing or unreadable: its page says so, the others are feedback
+                _tell(c, key, entry, notice.plain(_reasons(c, key)), collected=True, notebooks=unpaged, release=False)
             journal.jobs[key]["step"] = "feedback"
+
+
+def _reasons(c: Course, key: str) -> list[str]:
+    """What grading noted about ``key`` (``reports/notes/``): why a notebook was not graded."""
+    from autograder.jobs import notes_path
+
+    path = notes_path(c.root, *key.split("/"))
+    try:
+        return [str(reason) for reason in json.loads(path.read_text(encoding="utf-8")).get("reasons", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _newer_arrived(c: Course, journal: Journal, key: str) -> str | None:

@@ -237,6 +237,27 @@ def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run
         taught.close()
 
 
+def test_a_hand_in_that_cannot_be_graded_gets_a_page_saying_why(tmp_path: Path):
+    """s2 hands in a notebook that is not JSON: the job fails, and s2's ``fetch_feedback``
+    receives a page naming the unreadable notebook, with no traceback and no test in it."""
+    taught = Class(tmp_path)
+    try:
+        taught.as_student("s2", "fetch_assignment", ASSIGNMENT)
+        work = taught.base / "s2" / "work" / ASSIGNMENT / NOTEBOOK
+        work.write_text("{ this is not a notebook", encoding="utf-8")
+        taught.hand_in("s2", None)
+        logs = ok(taught.watch())
+        journal = watchstate.load(taught.root)
+        assert "s2/" + ASSIGNMENT in journal.failed, logs
+        (page,) = taught.pages("s2")
+        text = page.read_text(encoding="utf-8")
+        assert "not graded" in text and f"notebook {NOTEBOOK} cannot be read" in text, text
+        assert "Traceback" not in text and "assert" not in text and "<script" not in text
+        assert "the student is told why" in logs
+    finally:
+        taught.close()
+
+
 def test_through_the_workers_a_hand_in_is_graded_as_on_this_machine(arrivals: dict, tmp_path: Path):
     """``watch --broker URL``: the same hand-in graded by a worker gives the same cells' scores."""
     from test_workers import Worker, broker_url, one_assignment_course
