@@ -20,7 +20,9 @@ after the same student's previous one for the assignment; a ``timestamp.txt`` ou
 in which the service saw the folder appear (by more than :data:`CLOCK_TOLERANCE`) is flagged; a
 hand-in for an assignment the course does not have is set aside; whatever ``SafeCollect`` refuses
 is logged once and never stops the service; a hand-in that cannot be graded gets, in place of
-its feedback, a page saying why (:mod:`autograder.notice`). The journal (:mod:`autograder.watchstate`) records
+its feedback, a page saying why (:mod:`autograder.notice`); with ``hidden_results="at-due-date"`` the
+hidden tests' results are withheld from the page until the student's own due date, when the
+full page is released. The journal (:mod:`autograder.watchstate`) records
 each step once it is done, so a service killed at any moment and started again redoes at most the
 step it was in.
 """
@@ -42,7 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import course, exchange, feedback, notice, watchstate
+from autograder import course, exchange, feedback, late, notice, watchstate
 from autograder.watchstate import Journal
 
 #: Seconds a complete hand-in must stay unchanged before it is taken (``--settle``).
@@ -53,6 +55,9 @@ POLL = 2.0
 CLOCK_TOLERANCE = 300.0
 #: ``--once`` stops waiting for hand-ins that keep changing after this many settle periods.
 ONCE_PATIENCE = 6
+#: When students see the hidden tests' results (``--hidden-results``): as soon as their hand-in is
+#: graded, or only from their own due date on (extension included); the first is the default.
+HIDDEN_RESULTS = ("on-arrival", "at-due-date")
 #: Test hook: the service kills itself (SIGKILL) right after doing this step, before the journal
 #: records it (``collect``, ``grade``, ``feedback`` or ``release``).
 KILL_HOOK = "AUTOGRADER_WATCH_KILL_AFTER"
@@ -380,9 +385,29 @@ def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker
             log.info("%s (inbound/%s): graded", key, journal.jobs[key]["entry"])
 
 
-def _feedback(c: Course, journal: Journal, keys: list[str]) -> None:
-    commands = [["generate_feedback", key.split("/")[1], "--student", key.split("/")[0], "--force",
-                 *feedback.nbgrader_options(c.db_url)] for key in keys]
+def _not_due(c: Course, key: str, now: float) -> str | None:
+    """Why the hidden tests' results of ``key`` are still withheld (its due date, extension
+    included, is after ``now``, or there is none), or None when they may be shown."""
+    student, assignment = key.split("/")
+    moment = late.due(c.root, c.db_url, student, assignment)
+    if moment is None:
+        return "the assignment has no due date yet"
+    return f"due {moment:%Y-%m-%d %H:%M:%S} UTC" if moment.timestamp() > now else None
+
+
+def _feedback_command(c: Course, key: str, withhold: bool) -> list[str]:
+    student, assignment = key.split("/")
+    command = ["generate_feedback", assignment, "--student", student, "--force", *feedback.nbgrader_options(c.db_url)]
+    if withhold:
+        command += ["--WithholdHiddenResults.enabled=True", f"--WithholdHiddenResults.solutions={c.root / course.SOURCE}"]
+    return command
+
+
+def _feedback(c: Course, journal: Journal, keys: list[str], hidden_results: str) -> None:
+    now = time.time()
+    for key in keys:
+        journal.jobs[key]["withheld"] = hidden_results == "at-due-date" and _not_due(c, key, now) is not None
+    commands = [_feedback_command(c, key, journal.jobs[key]["withheld"]) for key in keys]
     started = time.time() - 1.0   # pages older than this are an earlier hand-in's
     finished = course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)
     _kill_hook("feedback")
@@ -443,14 +468,42 @@ def _release(c: Course, journal: Journal, key: str) -> None:
         _fail(journal, key, "release", f"nbgrader release_feedback: {done.output.strip()[-300:]}")
         return
     _kill_hook("release")
-    journal.done[name] = "feedback released"
-    del journal.jobs[key]
-    log.info("%s (inbound/%s): feedback released", key, name)
+    job = journal.jobs.pop(key)
+    if job.get("withheld"):
+        journal.withheld[key] = name
+        journal.done[name] = "feedback released, hidden-test results withheld until the due date"
+    else:
+        journal.withheld.pop(key, None)
+        journal.done[name] = "feedback released"
+    log.info("%s (inbound/%s): %s", key, name, journal.done[name])
 
 
-def process(c: Course, journal: Journal, broker: str | None, isolate: bool) -> None:
+def _release_due(c: Course, journal: Journal) -> None:
+    """For each hand-in released with its hidden-test results withheld whose student is now
+    past their due date (and has no newer job in flight): the full feedback, released under
+    the same name (the student's next *Fetch Feedback* replaces the page)."""
+    now = time.time()
+    for key, name in sorted(journal.withheld.items()):
+        if key in journal.jobs or _not_due(c, key, now):
+            continue
+        student, assignment = key.split("/")
+        done = course.run_nbgrader(c.root, *_feedback_command(c, key, withhold=False))
+        if done.returncode == 0:
+            done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
+        if done.returncode != 0 or "Feedback not released" in done.output:
+            log.error("%s (inbound/%s): full feedback at the due date not released, tried again on the next "
+                      "pass: %s", key, name, done.output.strip()[-300:])
+            continue
+        del journal.withheld[key]
+        journal.done[name] = "feedback released, with the hidden tests' results (due date passed)"
+        log.info("%s (inbound/%s): %s", key, name, journal.done[name])
+        watchstate.save(c.root, journal)
+
+
+def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
+            hidden_results: str = "on-arrival") -> None:
     """Take every job in the journal through its remaining steps, oldest first; the journal is
-    saved after each step."""
+    saved after each step. Then release the full feedback of those now past their due date."""
     def at(step: str) -> list[str]:
         return [key for key, job in sorted(journal.jobs.items(), key=lambda item: (item[1]["since"], item[0]))
                 if job["step"] == step]
@@ -466,22 +519,23 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool) -> N
         watchstate.save(c.root, journal)
     graded = at("graded")
     if graded:
-        _feedback(c, journal, graded)
+        _feedback(c, journal, graded, hidden_results)
         watchstate.save(c.root, journal)
     for key in at("feedback"):
         _release(c, journal, key)
         watchstate.save(c.root, journal)
+    _release_due(c, journal)
 
 
 def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool,
-             cooldown: float = 0.0) -> float | None:
+             cooldown: float = 0.0, hidden_results: str = "on-arrival") -> float | None:
     """One look at the inbound and the work it brings; the seconds until a complete hand-in
     that is still changing settles (None: none)."""
     now = time.time()
     ready, settling = scan(c, journal, settle, now)
     enqueue(c, journal, ready, now, cooldown)
     watchstate.save(c.root, journal)
-    process(c, journal, broker, isolate)
+    process(c, journal, broker, isolate, hidden_results)
     return settling
 
 
@@ -518,10 +572,13 @@ def _logging(root: Path) -> Path:
 
 
 def main(root: Path, *, broker: str | None = None, once: bool = False, settle: float = SETTLE,
-         db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0) -> int:
+         db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0,
+         hidden_results: str = "on-arrival") -> int:
     """``python -m autograder watch``: run until stopped (``once``: until nothing pending is
     left, then exit 0). Raises :class:`ValueError` or :class:`RuntimeError` with a message for
     the instructor when it cannot start."""
+    if hidden_results not in HIDDEN_RESULTS:
+        raise ValueError(f"--hidden-results is one of {', '.join(HIDDEN_RESULTS)}, not {hidden_results!r}")
     root = root.resolve()
     c = load_course(root, db_url)
     if isolate and not broker:
@@ -534,7 +591,8 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
         give_up = time.monotonic() + ONCE_PATIENCE * max(settle, POLL)
         try:
             while True:
-                settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown)
+                settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown,
+                                    hidden_results=hidden_results)
                 if once and (settling is None or time.monotonic() > give_up):
                     return 0
                 time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))
@@ -543,5 +601,5 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
             return 0
 
 
-__all__ = ["CLOCK_TOLERANCE", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "lacks", "load_course", "main",
+__all__ = ["CLOCK_TOLERANCE", "HIDDEN_RESULTS", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "lacks", "load_course", "main",
            "process", "run_pass", "scan"]

@@ -39,6 +39,7 @@ class Journal:
     taken_at: dict[str, float] = field(default_factory=dict)   # key -> when that entry was taken
     jobs: dict[str, dict] = field(default_factory=dict)        # key -> entry, step, since
     failed: dict[str, dict] = field(default_factory=dict)      # key -> entry, step, reason
+    withheld: dict[str, str] = field(default_factory=dict)     # key -> entry released without hidden results
 
 
 def folder(root: Path) -> Path:
@@ -87,6 +88,7 @@ class Queue:
     flagged: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
 
 
 def queue(root: Path) -> Queue | None:
@@ -106,6 +108,7 @@ def queue(root: Path) -> Queue | None:
     state.flagged = [f"inbound/{name}: {why}" for name, why in sorted(journal.flags.items())]
     state.set_aside = [f"inbound/{name}: {why}" for name, why in sorted(journal.set_aside.items())]
     state.refused = [f"inbound/{name}: {why}" for name, why in sorted(journal.refused.items())]
+    state.withheld = [f"{key} ({name})" for key, name in sorted(journal.withheld.items())]
     return state
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import course, demo, watch, watchstate
+from autograder import course, demo, late, watch, watchstate
 from conftest import copy_course
 from test_exchange import ASSIGNMENT, COURSE_ID, STUDENTS, nbgrader, ok, plant
 
@@ -254,6 +255,49 @@ def test_a_hand_in_that_cannot_be_graded_gets_a_page_saying_why(tmp_path: Path):
         assert "not graded" in text and f"notebook {NOTEBOOK} cannot be read" in text, text
         assert "Traceback" not in text and "assert" not in text and "<script" not in text
         assert "the student is told why" in logs
+    finally:
+        taught.close()
+
+
+#: What cy's notebook gets from the hidden test of 01_translation (its output), and the panel of that cell.
+HIDDEN_OUTPUT = "1x7 image&gt;, 2, -3, mode='wrap') has 7 wrong value"
+HIDDEN_PANEL = re.compile(r'name="test_translate_hidden">.*?Score: ([^<]*?) / 2', re.DOTALL)
+
+
+def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: dict, tmp_path: Path):
+    """``--hidden-results at-due-date``: the due date has passed but s2 has an extension, so s2's
+    page shows neither the hidden test's score nor its output; once the extension is taken back
+    the service releases the full page, which the next ``fetch_feedback`` replaces it with.
+    On arrival (the default, ``arrivals``), the same notebook's page shows both."""
+    on_arrival = arrivals["pages"]["s2"][0].read_text(encoding="utf-8")
+    assert HIDDEN_OUTPUT in on_arrival and HIDDEN_PANEL.search(on_arrival).group(1).strip() == "0.0"
+    taught = Class(tmp_path)
+    try:
+        ok(nbgrader("db", "assignment", "add", ASSIGNMENT, "--duedate=2020-01-01 00:00:00 UTC",
+                    f"--db={course.db_url(taught.root)}", cwd=taught.root))
+        exceptions = late.Exceptions.load(taught.root)
+        exceptions.extensions[("s2", ASSIGNMENT)] = 100 * 365 * late.SECONDS_PER_DAY
+        exceptions.save(taught.root)
+        taught.hand_in("s2", "cy")
+        ok(taught.watch("--hidden-results", "at-due-date"))
+        assert list(watchstate.load(taught.root).withheld) == [f"s2/{ASSIGNMENT}"]
+        (page,) = taught.pages("s2")
+        withheld = page.read_text(encoding="utf-8")
+        assert HIDDEN_OUTPUT not in withheld and "BEGIN HIDDEN" not in withheld
+        assert HIDDEN_PANEL.search(withheld).group(1).strip() == "shown after the due date"
+        assert re.search(r"Score: [\d.]+ / [\d.]+; [\d.]+ points of hidden tests shown after the due date", withheld)
+        status = ok(subprocess.run([sys.executable, "-m", "autograder", "status"], cwd=taught.root,
+                                   env=course.nbgrader_env(), capture_output=True, text=True, check=False))
+        assert "withheld until the student's due date" in status and f"s2/{ASSIGNMENT}" in status
+        exceptions.extensions.clear()   # now past the due date: the full page is released
+        exceptions.save(taught.root)
+        ok(taught.watch("--hidden-results", "at-due-date"))
+        assert watchstate.load(taught.root).withheld == {}
+        (page,) = taught.pages("s2")
+        full = page.read_text(encoding="utf-8")
+        assert HIDDEN_OUTPUT in full and HIDDEN_PANEL.search(full).group(1).strip() == "0.0"
+        assert "BEGIN HIDDEN" not in full
+        assert len(taught.outbound()) == 1
     finally:
         taught.close()
 
