@@ -85,6 +85,9 @@ def _main(argv: list[str] | None) -> int:
     watch_cmd.add_argument("--hidden-results", choices=("on-arrival", "at-due-date"), default="on-arrival",
                            help="when students see the hidden tests' scores and outputs: with the rest of their "
                                 "feedback (default), or only from their own due date on, extensions included")
+    watch_cmd.add_argument("--roster-only", action="store_true",
+                           help="set aside (and report) the hand-ins of students the gradebook does not have, "
+                                "instead of grading them and adding them to it")
     watch_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     demo_cmd = commands.add_parser("demo", parents=[course_option],
                                    help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
@@ -184,7 +187,8 @@ def _main(argv: list[str] | None) -> int:
         from autograder import watch
         try:
             return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db,
-                              cooldown=args.cooldown, hidden_results=args.hidden_results)
+                              cooldown=args.cooldown, hidden_results=args.hidden_results,
+                              roster_only=args.roster_only)
         except (RuntimeError, ValueError) as error:
             parser.exit(2, f"python -m autograder watch: {error}\n")
     elif args.command == "demo":

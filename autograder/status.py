@@ -169,7 +169,8 @@ def render_queue(queue: watchstate.Queue) -> str:
                          ("waiting (incomplete, or within the cooldown)", queue.waiting),
                          ("flagged (timestamp.txt disagrees with when it arrived)", queue.flagged),
                          ("set aside", queue.set_aside), ("refused", queue.refused),
-                         ("hidden-test results withheld until the student's due date", queue.withheld)):
+                         ("hidden-test results withheld until the student's due date", queue.withheld),
+                         ("new students (not in the gradebook before: graded and added)", queue.newcomers)):
         if items:
             lines.append(f"    {label}: {len(items)}")
             lines += [f"        {item}" for item in items]

@@ -22,7 +22,8 @@ hand-in for an assignment the course does not have is set aside; whatever ``Safe
 is logged once and never stops the service; a hand-in that cannot be graded gets, in place of
 its feedback, a page saying why (:mod:`autograder.notice`); with ``hidden_results="at-due-date"`` the
 hidden tests' results are withheld from the page until the student's own due date, when the
-full page is released. The journal (:mod:`autograder.watchstate`) records
+full page is released; a student the gradebook does not have is graded and added (reported),
+or with ``roster_only`` set aside. The journal (:mod:`autograder.watchstate`) records
 each step once it is done, so a service killed at any moment and started again redoes at most the
 step it was in.
 """
@@ -189,7 +190,7 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready,
         return [], None
     journal.refused.pop(".", None)
     present = set(names)
-    for table in (journal.seen, journal.refused, journal.set_aside, journal.waiting, journal.done):
+    for table in (journal.seen, journal.refused, journal.set_aside, journal.waiting, journal.done, journal.newcomers):
         for name in [n for n in table if n not in present]:
             del table[name]
     taken = {job["entry"] for job in journal.jobs.values()}
@@ -237,13 +238,43 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready,
     return ready, settling
 
 
+def gradebook_students(db_url: str) -> set[str]:
+    """The ids of the students the gradebook at ``db_url`` has."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        return {student.id for student in gradebook.students}
+
+
+def _newcomers(c: Course, journal: Journal, ready: Ready, roster_only: bool) -> Ready:
+    """``ready`` without the hand-ins of students the gradebook does not have, when
+    ``roster_only`` (set aside and reported); otherwise all of them, those of students new to
+    the gradebook noted (they are graded and added, as batch grading does)."""
+    if not ready:
+        return ready
+    known = gradebook_students(c.db_url)
+    kept = []
+    for item in ready:
+        name, student = item[0], item[1]
+        if student not in known and roster_only:
+            _note(journal.set_aside, name, f"set aside: {student} is not in the gradebook (--roster-only; add them "
+                                           "with `python -m autograder roster FILE`)")
+            continue
+        journal.set_aside.pop(name, None)   # in the gradebook now, or no longer --roster-only
+        if student not in known:
+            _note(journal.newcomers, name, f"{student} was not in the gradebook: graded and added", logging.INFO)
+        kept.append(item)
+    return kept
+
+
 def enqueue(c: Course, journal: Journal, ready: Ready, now: float,
-            cooldown: float = 0.0) -> None:
+            cooldown: float = 0.0, roster_only: bool = False) -> None:
     """Queue the newest ready hand-in of each student and assignment; older ones are superseded.
     A job already past collecting finishes first (the newer hand-in is queued after it); a
-    hand-in within ``cooldown`` seconds of the student's previous one taken waits."""
+    hand-in within ``cooldown`` seconds of the student's previous one taken waits; a student
+    the gradebook does not have is set aside with ``roster_only`` (see :func:`_newcomers`)."""
     newest: dict[str, tuple[float, str]] = {}
-    for name, student, assignment, stated in ready:
+    for name, student, assignment, stated in _newcomers(c, journal, ready, roster_only):
         key = f"{student}/{assignment}"
         if key in newest and newest[key] >= (stated, name):
             journal.done[name] = f"superseded by inbound/{newest[key][1]}"
@@ -528,12 +559,12 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
 
 
 def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool,
-             cooldown: float = 0.0, hidden_results: str = "on-arrival") -> float | None:
+             cooldown: float = 0.0, hidden_results: str = "on-arrival", roster_only: bool = False) -> float | None:
     """One look at the inbound and the work it brings; the seconds until a complete hand-in
     that is still changing settles (None: none)."""
     now = time.time()
     ready, settling = scan(c, journal, settle, now)
-    enqueue(c, journal, ready, now, cooldown)
+    enqueue(c, journal, ready, now, cooldown, roster_only)
     watchstate.save(c.root, journal)
     process(c, journal, broker, isolate, hidden_results)
     return settling
@@ -573,7 +604,7 @@ def _logging(root: Path) -> Path:
 
 def main(root: Path, *, broker: str | None = None, once: bool = False, settle: float = SETTLE,
          db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0,
-         hidden_results: str = "on-arrival") -> int:
+         hidden_results: str = "on-arrival", roster_only: bool = False) -> int:
     """``python -m autograder watch``: run until stopped (``once``: until nothing pending is
     left, then exit 0). Raises :class:`ValueError` or :class:`RuntimeError` with a message for
     the instructor when it cannot start."""
@@ -592,7 +623,7 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
         try:
             while True:
                 settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown,
-                                    hidden_results=hidden_results)
+                                    hidden_results=hidden_results, roster_only=roster_only)
                 if once and (settling is None or time.monotonic() > give_up):
                     return 0
                 time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))
@@ -601,5 +632,5 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
             return 0
 
 
-__all__ = ["CLOCK_TOLERANCE", "HIDDEN_RESULTS", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "lacks", "load_course", "main",
+__all__ = ["CLOCK_TOLERANCE", "HIDDEN_RESULTS", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "gradebook_students", "lacks", "load_course", "main",
            "process", "run_pass", "scan"]

@@ -40,6 +40,7 @@ class Journal:
     jobs: dict[str, dict] = field(default_factory=dict)        # key -> entry, step, since
     failed: dict[str, dict] = field(default_factory=dict)      # key -> entry, step, reason
     withheld: dict[str, str] = field(default_factory=dict)     # key -> entry released without hidden results
+    newcomers: dict[str, str] = field(default_factory=dict)    # name -> its student, new to the gradebook
 
 
 def folder(root: Path) -> Path:
@@ -89,6 +90,7 @@ class Queue:
     set_aside: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
+    newcomers: list[str] = field(default_factory=list)
 
 
 def queue(root: Path) -> Queue | None:
@@ -109,6 +111,7 @@ def queue(root: Path) -> Queue | None:
     state.set_aside = [f"inbound/{name}: {why}" for name, why in sorted(journal.set_aside.items())]
     state.refused = [f"inbound/{name}: {why}" for name, why in sorted(journal.refused.items())]
     state.withheld = [f"{key} ({name})" for key, name in sorted(journal.withheld.items())]
+    state.newcomers = [f"inbound/{name}: {why}" for name, why in sorted(journal.newcomers.items())]
     return state
 
 

@@ -176,6 +176,13 @@ def test_a_rewritten_timestamp_is_flagged(arrivals: dict):
     flag = first["journal"].flags[arrivals["newest"].name]
     assert "timestamp.txt says 2020-01-01 10:00:00 UTC" in flag
     assert "flagged" in first["status"] and "2020-01-01" in first["status"]
+
+
+def test_a_student_new_to_the_gradebook_is_graded_added_and_shown(arrivals: dict):
+    assert "new students (not in the gradebook before: graded and added)" in arrivals["first"]["status"]
+    assert "s1 was not in the gradebook: graded and added" in arrivals["first"]["status"]
+    from autograder.watch import gradebook_students
+    assert set(STUDENTS) <= gradebook_students(course.db_url(arrivals["class"].root))
     assert "2020-01-01 10:00:00 UTC" in (arrivals["class"].root / ".watch" / "watch.log").read_text()
 
 
@@ -240,16 +247,25 @@ def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run
 
 def test_a_hand_in_that_cannot_be_graded_gets_a_page_saying_why(tmp_path: Path):
     """s2 hands in a notebook that is not JSON: the job fails, and s2's ``fetch_feedback``
-    receives a page naming the unreadable notebook, with no traceback and no test in it."""
+    receives a page naming the unreadable notebook, with no traceback and no test in it. Before
+    that, ``--roster-only`` sets the hand-in aside: s2 is not in the gradebook yet."""
     taught = Class(tmp_path)
     try:
         taught.as_student("s2", "fetch_assignment", ASSIGNMENT)
         work = taught.base / "s2" / "work" / ASSIGNMENT / NOTEBOOK
         work.write_text("{ this is not a notebook", encoding="utf-8")
         taught.hand_in("s2", None)
+        ok(taught.watch("--roster-only"))
+        (aside,) = watchstate.load(taught.root).set_aside.values()
+        assert "s2 is not in the gradebook (--roster-only" in aside
+        assert not (taught.root / course.SUBMITTED / "s2").exists() and taught.outbound() == []
+        status = ok(subprocess.run([sys.executable, "-m", "autograder", "status"], cwd=taught.root,
+                                   env=course.nbgrader_env(), capture_output=True, text=True, check=False))
+        assert "s2 is not in the gradebook" in status
         logs = ok(taught.watch())
         journal = watchstate.load(taught.root)
         assert "s2/" + ASSIGNMENT in journal.failed, logs
+        assert journal.set_aside == {}
         (page,) = taught.pages("s2")
         text = page.read_text(encoding="utf-8")
         assert "not graded" in text and f"notebook {NOTEBOOK} cannot be read" in text, text
