@@ -30,8 +30,8 @@ step it was in.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-import fcntl
 import hashlib
 import json
 import logging
@@ -40,8 +40,6 @@ import signal
 import stat
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -572,23 +570,10 @@ def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, 
 
 # --- the service --------------------------------------------------------------------------------
 
-@contextmanager
-def _only_one(root: Path) -> Iterator[None]:
-    """Hold the course's watch lock; :class:`RuntimeError` when another service holds it."""
-    where = watchstate.folder(root)
-    where.mkdir(mode=0o700, exist_ok=True)
-    with open(where / watchstate.LOCK, "a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            raise RuntimeError(f"another `python -m autograder watch` is running on this course "
-                               f"(process {lock.read().strip() or '?'})") from None
-        lock.seek(0)
-        lock.truncate()
-        lock.write(str(os.getpid()))
-        lock.flush()
-        yield
+def _only_one(root: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold the course's writer lock (:func:`autograder.watchstate.hold`); :class:`RuntimeError`
+    when another service, ``grade`` or ``feedback`` holds it."""
+    return watchstate.hold(root, "watch")
 
 
 def _logging(root: Path) -> Path:

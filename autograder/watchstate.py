@@ -9,9 +9,12 @@ Only the standard library is imported: ``python -m autograder status`` reads it 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -77,6 +80,37 @@ def save(root: Path, journal: Journal) -> None:
         raise
 
 
+class Busy(RuntimeError):
+    """Another writer holds the course's lock (see :func:`hold`)."""
+
+
+@contextmanager
+def hold(root: Path, command: str) -> Iterator[None]:
+    """Hold the course's writer lock (``.watch/lock``) as ``python -m autograder command``:
+    ``watch``, and the ``grade`` and ``feedback`` commands, which write the same gradebook,
+    ``reports/`` and ``feedback/``, never run at once on a course. :class:`Busy`, naming the
+    holder and its process id, when another holds it."""
+    where = folder(root)
+    where.mkdir(mode=0o700, exist_ok=True)
+    with open(where / LOCK, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            pid, _, holder = lock.read().strip().partition(" ")
+            raise Busy(f"another `python -m autograder {holder or 'watch'}` is running on this course "
+                       f"(process {pid or '?'})") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()} {command}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.seek(0)
+            lock.truncate()
+
+
 @dataclass
 class Queue:
     """What ``status`` shows of the service: lines per kind, each ``student/assignment`` or an
@@ -115,4 +149,4 @@ def queue(root: Path) -> Queue | None:
     return state
 
 
-__all__ = ["FOLDER", "Journal", "LOG", "Queue", "STEPS", "load", "queue", "save"]
+__all__ = ["Busy", "FOLDER", "Journal", "LOG", "Queue", "STEPS", "hold", "load", "queue", "save"]

@@ -208,8 +208,20 @@ def test_a_second_service_on_the_same_course_is_refused(arrivals: dict, tmp_path
     taught = arrivals["class"]
     with watch._only_one(taught.root):
         done = taught.watch()
+        # one writer: batch grading and feedback are refused while the service runs
+        batch = {command: subprocess.run([sys.executable, "-m", "autograder", command], cwd=taught.root,
+                                         env=course.nbgrader_env(), capture_output=True, text=True, timeout=120,
+                                         check=False) for command in ("grade", "feedback")}
     assert done.returncode == 2 and "another `python -m autograder watch` is running" in done.stderr
     assert "Traceback" not in done.stderr
+    for command, refused in batch.items():
+        assert refused.returncode == 2, (command, refused.stdout + refused.stderr)
+        assert f"python -m autograder {command}: another `python -m autograder watch` is running" in refused.stderr
+        assert "stop the watch service" in refused.stderr and "Traceback" not in refused.stderr
+    # and the other way round: a service does not start while batch grading runs
+    with watchstate.hold(taught.root, "grade"):
+        done = taught.watch()
+    assert done.returncode == 2 and "another `python -m autograder grade` is running" in done.stderr
 
 
 def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run(arrivals: dict,
