@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import random
 import re
 import shutil
 import signal
@@ -326,6 +328,50 @@ def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: d
         assert HIDDEN_OUTPUT in full and HIDDEN_PANEL.search(full).group(1).strip() == "0.0"
         assert "BEGIN HIDDEN" not in full
         assert len(taught.outbound()) == 1
+    finally:
+        taught.close()
+
+
+#: How many random-moment kills ``test_killed_at_random_moments...`` makes (each costs a grading, so
+#: none by default; CI sets 20).
+RANDOM_KILLS = "AUTOGRADER_TEST_RANDOM_KILLS"
+
+
+def test_killed_at_random_moments_it_ends_as_an_uninterrupted_run(arrivals: dict, tmp_path: Path):
+    """Each round a student hands in again (s1 ada's notebook, s2 cy's, by turns), the service is
+    killed with SIGKILL at a random moment (its whole process group, as systemd kills a unit's
+    processes), then run to the end: no job is left or failed, every hand-in's page is released
+    exactly once, and the scores, ``grades.csv`` rows and summary are the uninterrupted run's."""
+    rounds = int(os.environ.get(RANDOM_KILLS) or 0)
+    if rounds <= 0:
+        pytest.skip(f"set {RANDOM_KILLS}=20 to kill the service at 20 random moments (about 20 s each)")
+    reference = arrivals["class"]
+    taught = Class(tmp_path)
+    rng = random.Random(26)
+    env = course.nbgrader_env()
+    env.pop(watch.KILL_HOOK, None)
+    moments = []
+    try:
+        for n in range(rounds):
+            student, whose = ("s1", "ada") if n % 2 == 0 else ("s2", "cy")
+            taught.hand_in(student, whose)
+            running = subprocess.Popen([sys.executable, "-m", "autograder", "watch", "--once", "--settle", "0"],
+                                       cwd=taught.root, env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
+            moments.append(round(rng.uniform(0.5, 8.0), 2))
+            try:
+                running.wait(timeout=moments[-1])
+            except subprocess.TimeoutExpired:
+                os.killpg(running.pid, signal.SIGKILL)
+                running.wait()
+            ok(taught.watch())
+            journal = watchstate.load(taught.root)
+            assert journal.jobs == {} and journal.failed == {}, (moments, journal)
+        assert len(taught.outbound()) == rounds, moments   # each hand-in's page, once
+        for student in STUDENTS:
+            assert taught.scores(student) == reference.scores(student), (student, moments)
+            assert taught.rows(student) == reference.rows(student)
+            assert taught.summary(student) == reference.summary(student)
     finally:
         taught.close()
 
