@@ -57,6 +57,8 @@ ONCE_PATIENCE = 6
 #: When students see the hidden tests' results (``--hidden-results``): as soon as their hand-in is
 #: graded, or only from their own due date on (extension included); the first is the default.
 HIDDEN_RESULTS = ("on-arrival", "at-due-date")
+#: What :func:`autograder.exchange.entry_problem` says of a hand-in over ``max_dir_size``.
+TOO_LARGE = "more than CourseDirectory.max_dir_size"
 #: Test hook: the service kills itself (SIGKILL) right after doing this step, before the journal
 #: records it (``collect``, ``grade``, ``feedback`` or ``release``).
 KILL_HOOK = "AUTOGRADER_WATCH_KILL_AFTER"
@@ -207,7 +209,10 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready,
         why = exchange.entry_problem(c.inbound, name, student, max_file_size=c.max_file_size,
                                      max_dir_size=c.max_dir_size)
         if why:
+            news = journal.refused.get(name) != f"not collected: {why}"
             _note(journal.refused, name, f"not collected: {why}")
+            if news and TOO_LARGE in why:   # the student's own hand-in, refused: they are told why, once
+                _tell(c, f"{student}/{assignment}", name, [f"not graded: the hand-in is {why}"], collected=False)
             continue
         journal.refused.pop(name, None)
         try:

@@ -285,6 +285,12 @@ def test_a_hand_in_that_cannot_be_graded_gets_a_page_saying_why(tmp_path: Path):
         assert "not graded" in text and f"notebook {NOTEBOOK} cannot be read" in text, text
         assert "Traceback" not in text and "assert" not in text and "<script" not in text
         assert "the student is told why" in logs
+        # a hand-in over the course's size limit is refused before it is collected: s2 is told that too
+        (taught.root / "nbgrader_config.local.py").open("a").write("c.CourseDirectory.max_dir_size = 1\n")
+        taught.hand_in("s2", "cy")
+        ok(taught.watch())
+        pages = [page.read_text(encoding="utf-8") for page in taught.pages("s2")]
+        assert len(pages) == 2 and any("more than CourseDirectory.max_dir_size (1 kB)" in page for page in pages)
     finally:
         taught.close()
 
