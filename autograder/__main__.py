@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     # the course's modules import nbgrader, NumPy and nh3: a missing one is reported by main()
-    from autograder import alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner
+    from autograder import (alembic_head, course, demo, feedback, gradebooks, lms, notebooks, release, runner,
+                            watchstate)
     from autograder.grade import grade
     from autograder.sandbox import SandboxUnavailable
 
@@ -82,6 +84,12 @@ def _main(argv: list[str] | None) -> int:
     watch_cmd.add_argument("--cooldown", type=float, default=0.0, metavar="SECONDS",
                            help="take a student's new hand-in of an assignment no sooner than this long after their "
                                 "previous one (default: 0, no cooldown)")
+    watch_cmd.add_argument("--hidden-results", choices=("on-arrival", "at-due-date"), default="on-arrival",
+                           help="when students see the hidden tests' scores and outputs: with the rest of their "
+                                "feedback (default), or only from their own due date on, extensions included")
+    watch_cmd.add_argument("--roster-only", action="store_true",
+                           help="set aside (and report) the hand-ins of students the gradebook does not have, "
+                                "instead of grading them and adding them to it")
     watch_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     demo_cmd = commands.add_parser("demo", parents=[course_option],
                                    help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
@@ -152,94 +160,105 @@ def _main(argv: list[str] | None) -> int:
         parser.exit(2, needs.message(args.command, late) + "\n")
     if args.command in ("release", "feedback", "export"):
         runner.fork_from_this_process()   # nothing of a student's runs, from one thread
-    if args.command == "release":
-        for path in release.release(root, args.output):
-            print(f"wrote {path}")
-    elif args.command == "grade":
-        options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
+    # one writer of the gradebook, reports/ and feedback/ at a time: not beside a running watch service
+    held = contextlib.ExitStack()
+    if args.command in ("grade", "feedback"):
         try:
-            if args.broker and not args.local:
-                from autograder import distributed
-                return distributed.main_grade(root, args.broker, db_url=args.db, options=options,
-                                              progress=not args.quiet, assignments=args.assignment,
-                                              student_ids=args.student)
-            path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
-                         progress=not args.quiet, assignments=args.assignment, student_ids=args.student)
-        except (SandboxUnavailable, ValueError) as error:
-            parser.exit(2, f"python -m autograder grade: {error}\n")
-        print((path.parent / "summary.txt").read_text(encoding="utf-8"))
-        print(f"grades written to {path}")
-    elif args.command == "worker":
-        from autograder import distributed
-        if not args.broker:
-            parser.error("worker: give --broker URL or set AUTOGRADER_BROKER")
-        try:
-            return distributed.run_worker(root, args.broker, concurrency=args.concurrency, isolate=not args.no_sandbox)
-        except SandboxUnavailable as error:
-            parser.exit(2, f"python -m autograder worker: refusing to take jobs: {error}\n")
-    elif args.command == "watch":
-        from autograder import watch
-        try:
-            return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db,
-                              cooldown=args.cooldown)
-        except (RuntimeError, ValueError) as error:
-            parser.exit(2, f"python -m autograder watch: {error}\n")
-    elif args.command == "demo":
-        if args.rebuild:
-            for path in demo.rebuild(root):
+            held.enter_context(watchstate.hold(root, args.command))
+        except watchstate.Busy as busy:
+            parser.exit(2, f"python -m autograder {args.command}: {busy}, which writes the same gradebook, "
+                           "reports/ and feedback/. Wait for it to finish, or stop the watch service (it loses "
+                           "nothing: `systemctl stop autograder-watch`), then try again\n")
+    with held:
+        if args.command == "release":
+            for path in release.release(root, args.output):
                 print(f"wrote {path}")
-            return 0
-        demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course", db_url=args.db)
-        path = grade(demo_root, jobs=args.jobs, db_url=args.db,
-                     options=(f"--SandboxedExecute.timeout={demo.CELL_TIMEOUT}",))
-        print((path.parent / "summary.txt").read_text(encoding="utf-8"))
-        print(f"grades written to {path}")
-    elif args.command == "feedback":
-        written = feedback.generate(root, args.db, jobs=args.jobs)
-        for path in written.pages:
-            print(f"wrote {path}")
-        for assignment in written.skipped:
-            print(f"{assignment}: no graded submission yet, no feedback")
-        for assignment, output in written.failed.items():
-            print(f"nbgrader generate_feedback {assignment} failed:\n{output}", file=sys.stderr)
-        return 1 if written.failed else 0
-    elif args.command == "export" and args.lms:
-        if args.roster is None:
-            parser.error("export --lms needs --roster FILE")
-        try:
-            return lms.main(root, args.lms, args.roster, args.db, args.missing_as_zero, args.allow_ungraded)
-        except ValueError as error:
-            parser.exit(2, f"python -m autograder export: {error}\n")
-    elif args.command == "export":
-        print(f"wrote {feedback.export(root, args.db)}")
-    elif args.command in ("extension", "waive"):
-        try:
-            return exceptions(root, args)
-        except ValueError as error:
-            parser.exit(2, f"python -m autograder {args.command}: {error}\n")
-    elif args.command == "status":
-        from autograder import status
-        return status.main(root, args.db)
-    elif args.command == "similarity":
-        from autograder import similarity_report
-        try:
-            paths = similarity_report.main(root, args.assignment, args.all_pairs, args.cleared)
-        except ValueError as error:
-            parser.exit(2, f"python -m autograder similarity: {error}\n")
-        for path in paths:
-            print(f"wrote {path}")
-    elif args.command == "roster":
-        from autograder import roster
-        try:
-            return roster.main(course.db_url(root, args.db), args.file)
-        except ValueError as error:
-            parser.exit(2, f"python -m autograder roster: {error}\n")
-    elif args.command == "clean":
-        for folder in (course.SOURCE, course.RELEASE):
-            for path in sorted((root / folder).rglob("*.ipynb")):
-                if ".ipynb_checkpoints" not in path.parts and notebooks.clean_file(path):
-                    print(f"cleaned {path}")
-    return 0
+        elif args.command == "grade":
+            options = (f"--SandboxedExecute.timeout={args.timeout}",) if args.timeout else ()
+            try:
+                if args.broker and not args.local:
+                    from autograder import distributed
+                    return distributed.main_grade(root, args.broker, db_url=args.db, options=options,
+                                                  progress=not args.quiet, assignments=args.assignment,
+                                                  student_ids=args.student)
+                path = grade(root, jobs=args.jobs, db_url=args.db, isolate=not args.no_sandbox, options=options,
+                             progress=not args.quiet, assignments=args.assignment, student_ids=args.student)
+            except (SandboxUnavailable, ValueError) as error:
+                parser.exit(2, f"python -m autograder grade: {error}\n")
+            print((path.parent / "summary.txt").read_text(encoding="utf-8"))
+            print(f"grades written to {path}")
+        elif args.command == "worker":
+            from autograder import distributed
+            if not args.broker:
+                parser.error("worker: give --broker URL or set AUTOGRADER_BROKER")
+            try:
+                return distributed.run_worker(root, args.broker, concurrency=args.concurrency, isolate=not args.no_sandbox)
+            except SandboxUnavailable as error:
+                parser.exit(2, f"python -m autograder worker: refusing to take jobs: {error}\n")
+        elif args.command == "watch":
+            from autograder import watch
+            try:
+                return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db,
+                                  cooldown=args.cooldown, hidden_results=args.hidden_results,
+                                  roster_only=args.roster_only)
+            except (RuntimeError, ValueError) as error:
+                parser.exit(2, f"python -m autograder watch: {error}\n")
+        elif args.command == "demo":
+            if args.rebuild:
+                for path in demo.rebuild(root):
+                    print(f"wrote {path}")
+                return 0
+            demo_root = demo.prepare_course(root, root / "artifacts" / "demo-course", db_url=args.db)
+            path = grade(demo_root, jobs=args.jobs, db_url=args.db,
+                         options=(f"--SandboxedExecute.timeout={demo.CELL_TIMEOUT}",))
+            print((path.parent / "summary.txt").read_text(encoding="utf-8"))
+            print(f"grades written to {path}")
+        elif args.command == "feedback":
+            written = feedback.generate(root, args.db, jobs=args.jobs)
+            for path in written.pages:
+                print(f"wrote {path}")
+            for assignment in written.skipped:
+                print(f"{assignment}: no graded submission yet, no feedback")
+            for assignment, output in written.failed.items():
+                print(f"nbgrader generate_feedback {assignment} failed:\n{output}", file=sys.stderr)
+            return 1 if written.failed else 0
+        elif args.command == "export" and args.lms:
+            if args.roster is None:
+                parser.error("export --lms needs --roster FILE")
+            try:
+                return lms.main(root, args.lms, args.roster, args.db, args.missing_as_zero, args.allow_ungraded)
+            except ValueError as error:
+                parser.exit(2, f"python -m autograder export: {error}\n")
+        elif args.command == "export":
+            print(f"wrote {feedback.export(root, args.db)}")
+        elif args.command in ("extension", "waive"):
+            try:
+                return exceptions(root, args)
+            except ValueError as error:
+                parser.exit(2, f"python -m autograder {args.command}: {error}\n")
+        elif args.command == "status":
+            from autograder import status
+            return status.main(root, args.db)
+        elif args.command == "similarity":
+            from autograder import similarity_report
+            try:
+                paths = similarity_report.main(root, args.assignment, args.all_pairs, args.cleared)
+            except ValueError as error:
+                parser.exit(2, f"python -m autograder similarity: {error}\n")
+            for path in paths:
+                print(f"wrote {path}")
+        elif args.command == "roster":
+            from autograder import roster
+            try:
+                return roster.main(course.db_url(root, args.db), args.file)
+            except ValueError as error:
+                parser.exit(2, f"python -m autograder roster: {error}\n")
+        elif args.command == "clean":
+            for folder in (course.SOURCE, course.RELEASE):
+                for path in sorted((root / folder).rglob("*.ipynb")):
+                    if ".ipynb_checkpoints" not in path.parts and notebooks.clean_file(path):
+                        print(f"cleaned {path}")
+        return 0
 
 
 def exceptions(root: Path, args: argparse.Namespace) -> int:

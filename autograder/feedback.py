@@ -8,6 +8,9 @@ steps, each a preprocessor of its own (:data:`FEEDBACK_PREPROCESSORS`):
 * nbgrader's ``GetGrades`` puts the scores from the gradebook in the cells;
 * :class:`MarkPendingGrades` flags the written answers nobody has graded yet, which the course's
   template (``autograder/templates/course_feedback``) shows as "not graded yet", not as 0 points;
+* :class:`WithholdHiddenResults` (off unless enabled, as ``python -m autograder watch
+  --hidden-results at-due-date`` does before the due date) blanks the hidden tests' outputs and
+  scores;
 * :class:`NoteUndrawnOutputs` puts a one-line note where the notebook draws a figure or a widget
   that grading did not draw (grading draws no figures, so it encodes no PNGs), and where a cell
   tagged ``display-only`` was not run at all;
@@ -37,7 +40,7 @@ from nbconvert.filters.markdown_mistune import MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 import nbgrader
 from nbgrader.api import Gradebook, MissingEntry
-from traitlets import Bool
+from traitlets import Bool, Unicode
 from traitlets.config import Config
 
 from autograder import cellplan, course, feedback_steps, mathml, sanitize
@@ -185,6 +188,57 @@ class NoteUndrawnOutputs(FeedbackStep):
             outputs.append(_note(FIGURE_NOTE))
         cell.outputs = outputs
         return cell, resources
+
+
+#: Where a hidden test's output was, while its results are withheld.
+WITHHELD_NOTE = "Hidden test: its result is shown after the due date."
+#: What marks a hidden test cell in ``solutions/``.
+HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
+
+
+def hidden_test_ids(solution: Path) -> set[str]:
+    """The grade ids of the cells of the notebook ``solution`` (in ``solutions/``) that hold
+    hidden tests (:data:`HIDDEN_MARK`); none when it cannot be read."""
+    try:
+        nb = nbformat.read(solution, as_version=4)
+    except (OSError, ValueError):
+        return set()
+    return {str(course.nbgrader_meta(cell).get("grade_id")) for cell in nb.cells
+            if HIDDEN_MARK in cell.get("source", "") and course.nbgrader_meta(cell).get("grade_id")}
+
+
+class WithholdHiddenResults(FeedbackStep):
+    """Withholds the hidden tests' results until the due date (off unless enabled: ``python -m
+    autograder watch --hidden-results at-due-date`` enables it for a student not yet due). In the
+    cells that hold hidden tests in ``solutions/`` (the feedback's copy no longer says so, see
+    ``ClearHiddenTests``) every output gives way to :data:`WITHHELD_NOTE` and the score is
+    removed; the notebook's score counts only the other cells, and the page says how many points
+    are shown after the due date. Runs after ``GetGrades`` and :class:`MarkPendingGrades`."""
+
+    enabled = Bool(False, help="Whether to withhold the hidden tests' results.").tag(config=True)
+    solutions = Unicode("", help="The course's solutions/ folder (default: solutions/ of the current "
+                                 "folder).").tag(config=True)
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: ResourcesDict):
+        info = resources["nbgrader"]
+        folder = Path(self.solutions or course.SOURCE)
+        hidden = hidden_test_ids(folder / info["assignment"] / f"{info['notebook']}.ipynb")
+        withheld_score = withheld_points = 0.0
+        for cell in nb.cells:
+            meta = course.nbgrader_meta(cell)
+            if meta.get("grade_id") not in hidden:
+                continue
+            withheld_score += float(meta.pop("score", 0) or 0)
+            withheld_points += float(meta.get("points", 0) or 0)
+            meta["withheld"] = True
+            meta.pop("comment", None)
+            if cell.cell_type == "code":
+                cell.outputs = [_note(WITHHELD_NOTE)]
+                cell.execution_count = None
+        if hidden:
+            info["score"] = max(0.0, float(info.get("score", 0) or 0) - withheld_score)
+            info["withheld_points"] = withheld_points
+        return nb, resources
 
 
 class WrapLongLines(FeedbackStep):

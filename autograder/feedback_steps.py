@@ -10,6 +10,7 @@ FEEDBACK_PREPROCESSORS = (
     "nbgrader.preprocessors.GetGrades",
     "autograder.sanitize.SanitizeNotebook",
     "autograder.feedback.MarkPendingGrades",
+    "autograder.feedback.WithholdHiddenResults",
     "autograder.feedback.NoteUndrawnOutputs",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.feedback.WrapLongLines",

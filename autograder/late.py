@@ -116,6 +116,22 @@ class Exceptions:
         return datetime.timedelta(seconds=seconds) if seconds else None
 
 
+def due(root: Path, db_url: str, student: str, assignment: str) -> datetime.datetime | None:
+    """The student's own due date of ``assignment`` (UTC): the gradebook's due date plus the
+    student's extension (:class:`Exceptions`); None when the assignment has no due date."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url) as gradebook:
+        try:
+            duedate = gradebook.find_assignment(assignment).duedate
+        except MissingEntry:
+            return None
+    if duedate is None:
+        return None
+    moment = duedate if duedate.tzinfo else duedate.replace(tzinfo=datetime.timezone.utc)
+    return moment + (Exceptions.load(root).extension(student, assignment) or datetime.timedelta())
+
+
 def parse_extension(days: float | None = None, hours: float | None = None) -> float:
     """An extension in seconds from days and hours (``ValueError`` unless positive and finite)."""
     seconds = (days or 0) * SECONDS_PER_DAY + (hours or 0) * 3600

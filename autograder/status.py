@@ -168,7 +168,9 @@ def render_queue(queue: watchstate.Queue) -> str:
     for label, items in (("queued", queue.queued), ("in flight", queue.in_flight), ("failed", queue.failed),
                          ("waiting (incomplete, or within the cooldown)", queue.waiting),
                          ("flagged (timestamp.txt disagrees with when it arrived)", queue.flagged),
-                         ("set aside", queue.set_aside), ("refused", queue.refused)):
+                         ("set aside", queue.set_aside), ("refused", queue.refused),
+                         ("hidden-test results withheld until the student's due date", queue.withheld),
+                         ("new students (not in the gradebook before: graded and added)", queue.newcomers)):
         if items:
             lines.append(f"    {label}: {len(items)}")
             lines += [f"        {item}" for item in items]

@@ -19,28 +19,31 @@ has arrived meanwhile; with a ``cooldown``, a hand-in is taken no sooner than th
 after the same student's previous one for the assignment; a ``timestamp.txt`` outside the time
 in which the service saw the folder appear (by more than :data:`CLOCK_TOLERANCE`) is flagged; a
 hand-in for an assignment the course does not have is set aside; whatever ``SafeCollect`` refuses
-is logged once and never stops the service. The journal (:mod:`autograder.watchstate`) records
+is logged once and never stops the service; a hand-in that cannot be graded gets, in place of
+its feedback, a page saying why (:mod:`autograder.notice`); with ``hidden_results="at-due-date"`` the
+hidden tests' results are withheld from the page until the student's own due date, when the
+full page is released; a student the gradebook does not have is graded and added (reported),
+or with ``roster_only`` set aside. The journal (:mod:`autograder.watchstate`) records
 each step once it is done, so a service killed at any moment and started again redoes at most the
 step it was in.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-import fcntl
 import hashlib
+import json
 import logging
 import os
 import signal
 import stat
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import course, exchange, feedback, watchstate
+from autograder import course, exchange, feedback, late, notice, watchstate
 from autograder.watchstate import Journal
 
 #: Seconds a complete hand-in must stay unchanged before it is taken (``--settle``).
@@ -51,6 +54,11 @@ POLL = 2.0
 CLOCK_TOLERANCE = 300.0
 #: ``--once`` stops waiting for hand-ins that keep changing after this many settle periods.
 ONCE_PATIENCE = 6
+#: When students see the hidden tests' results (``--hidden-results``): as soon as their hand-in is
+#: graded, or only from their own due date on (extension included); the first is the default.
+HIDDEN_RESULTS = ("on-arrival", "at-due-date")
+#: What :func:`autograder.exchange.entry_problem` says of a hand-in over ``max_dir_size``.
+TOO_LARGE = "more than CourseDirectory.max_dir_size"
 #: Test hook: the service kills itself (SIGKILL) right after doing this step, before the journal
 #: records it (``collect``, ``grade``, ``feedback`` or ``release``).
 KILL_HOOK = "AUTOGRADER_WATCH_KILL_AFTER"
@@ -182,7 +190,7 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready,
         return [], None
     journal.refused.pop(".", None)
     present = set(names)
-    for table in (journal.seen, journal.refused, journal.set_aside, journal.waiting, journal.done):
+    for table in (journal.seen, journal.refused, journal.set_aside, journal.waiting, journal.done, journal.newcomers):
         for name in [n for n in table if n not in present]:
             del table[name]
     taken = {job["entry"] for job in journal.jobs.values()}
@@ -201,7 +209,10 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready,
         why = exchange.entry_problem(c.inbound, name, student, max_file_size=c.max_file_size,
                                      max_dir_size=c.max_dir_size)
         if why:
+            news = journal.refused.get(name) != f"not collected: {why}"
             _note(journal.refused, name, f"not collected: {why}")
+            if news and TOO_LARGE in why:   # the student's own hand-in, refused: they are told why, once
+                _tell(c, f"{student}/{assignment}", name, [f"not graded: the hand-in is {why}"], collected=False)
             continue
         journal.refused.pop(name, None)
         try:
@@ -230,13 +241,43 @@ def scan(c: Course, journal: Journal, settle: float, now: float) -> tuple[Ready,
     return ready, settling
 
 
+def gradebook_students(db_url: str) -> set[str]:
+    """The ids of the students the gradebook at ``db_url`` has."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        return {student.id for student in gradebook.students}
+
+
+def _newcomers(c: Course, journal: Journal, ready: Ready, roster_only: bool) -> Ready:
+    """``ready`` without the hand-ins of students the gradebook does not have, when
+    ``roster_only`` (set aside and reported); otherwise all of them, those of students new to
+    the gradebook noted (they are graded and added, as batch grading does)."""
+    if not ready:
+        return ready
+    known = gradebook_students(c.db_url)
+    kept = []
+    for item in ready:
+        name, student = item[0], item[1]
+        if student not in known and roster_only:
+            _note(journal.set_aside, name, f"set aside: {student} is not in the gradebook (--roster-only; add them "
+                                           "with `python -m autograder roster FILE`)")
+            continue
+        journal.set_aside.pop(name, None)   # in the gradebook now, or no longer --roster-only
+        if student not in known:
+            _note(journal.newcomers, name, f"{student} was not in the gradebook: graded and added", logging.INFO)
+        kept.append(item)
+    return kept
+
+
 def enqueue(c: Course, journal: Journal, ready: Ready, now: float,
-            cooldown: float = 0.0) -> None:
+            cooldown: float = 0.0, roster_only: bool = False) -> None:
     """Queue the newest ready hand-in of each student and assignment; older ones are superseded.
     A job already past collecting finishes first (the newer hand-in is queued after it); a
-    hand-in within ``cooldown`` seconds of the student's previous one taken waits."""
+    hand-in within ``cooldown`` seconds of the student's previous one taken waits; a student
+    the gradebook does not have is set aside with ``roster_only`` (see :func:`_newcomers`)."""
     newest: dict[str, tuple[float, str]] = {}
-    for name, student, assignment, stated in ready:
+    for name, student, assignment, stated in _newcomers(c, journal, ready, roster_only):
         key = f"{student}/{assignment}"
         if key in newest and newest[key] >= (stated, name):
             journal.done[name] = f"superseded by inbound/{newest[key][1]}"
@@ -282,6 +323,38 @@ def _fail(journal: Journal, key: str, step: str, reason: str) -> None:
     log.error("%s (inbound/%s): %s failed: %s", key, job["entry"], step, reason)
 
 
+def _notebooks(c: Course, assignment: str) -> list[str]:
+    """The names (without ``.ipynb``) of the assignment's released notebooks."""
+    return sorted(path.stem for path in (c.root / course.RELEASE / assignment).glob("*.ipynb"))
+
+
+def _tell(c: Course, key: str, entry: str, lines: list[str], *, collected: bool,
+          notebooks: list[str] | None = None, release: bool = True) -> None:
+    """Release a :mod:`autograder.notice` page saying ``lines`` for ``notebooks`` (default: all
+    of the assignment's) of the hand-in ``entry``, so that the student learns why it was not
+    graded. The hand-in's secret and time come from ``submitted/`` once it is ``collected`` (else
+    from the inbound); without them nothing can reach the student, which is logged. Not
+    ``release``: only written, for the release step to release with the rest of the feedback."""
+    student, assignment = key.split("/")
+    submitted = c.root / course.SUBMITTED / student / assignment
+    try:
+        where = submitted if collected else c.inbound / entry
+        timestamp = exchange.read_small(str(where / exchange.TIMESTAMP_FILE))
+        secret = exchange.read_small(str(where / exchange.SECRET_FILE))
+    except (OSError, ValueError) as error:
+        log.warning("%s (inbound/%s): the student cannot be told why (%s)", key, entry, error)
+        return
+    notice.write(c.root / "feedback" / student / assignment, assignment, notebooks or _notebooks(c, assignment),
+                 timestamp, secret, lines)
+    if not release:
+        return
+    done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
+    if done.returncode != 0 or "Feedback not released" in done.output:
+        log.error("%s (inbound/%s): the page saying why was not released: %s", key, entry, done.output.strip()[-300:])
+    else:
+        log.info("%s (inbound/%s): the student is told why: %s", key, entry, "; ".join(lines))
+
+
 def _collect(c: Course, journal: Journal, key: str) -> None:
     job = journal.jobs[key]
     name = job["entry"]
@@ -289,6 +362,8 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
     why = _problem(c, name, student)
     if why:
         _fail(journal, key, "collect", f"inbound/{name}: {why}")
+        if "owned by" not in why:   # a folder forged in the student's name is not theirs to be told about
+            _tell(c, key, name, [f"not graded: {why}"], collected=False)
         return
     try:
         before = fingerprint(c.inbound / name)[0]
@@ -297,6 +372,7 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
         changed = fingerprint(c.inbound / name)[0] != before
     except (OSError, ValueError) as error:
         _fail(journal, key, "collect", f"inbound/{name}: {error}")
+        _tell(c, key, name, [notice.GRADER_SIDE], collected=False)
         return
     if changed:   # changed while it was copied: wait until it settles again
         log.warning("inbound/%s: changed while it was collected; taken again once it settles", name)
@@ -330,7 +406,9 @@ def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker
                   student_ids=students)
     except (SandboxUnavailable, ValueError, OSError) as error:
         for key in keys:
+            entry = journal.jobs[key]["entry"]
             _fail(journal, key, "grade", str(error))
+            _tell(c, key, entry, [notice.GRADER_SIDE], collected=True)
         return
     _kill_hook("grade")
     for key in keys:
@@ -341,19 +419,57 @@ def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker
             log.info("%s (inbound/%s): graded", key, journal.jobs[key]["entry"])
 
 
-def _feedback(c: Course, journal: Journal, keys: list[str]) -> None:
-    commands = [["generate_feedback", key.split("/")[1], "--student", key.split("/")[0], "--force",
-                 *feedback.nbgrader_options(c.db_url)] for key in keys]
+def _not_due(c: Course, key: str, now: float) -> str | None:
+    """Why the hidden tests' results of ``key`` are still withheld (its due date, extension
+    included, is after ``now``, or there is none), or None when they may be shown."""
+    student, assignment = key.split("/")
+    moment = late.due(c.root, c.db_url, student, assignment)
+    if moment is None:
+        return "the assignment has no due date yet"
+    return f"due {moment:%Y-%m-%d %H:%M:%S} UTC" if moment.timestamp() > now else None
+
+
+def _feedback_command(c: Course, key: str, withhold: bool) -> list[str]:
+    student, assignment = key.split("/")
+    command = ["generate_feedback", assignment, "--student", student, "--force", *feedback.nbgrader_options(c.db_url)]
+    if withhold:
+        command += ["--WithholdHiddenResults.enabled=True", f"--WithholdHiddenResults.solutions={c.root / course.SOURCE}"]
+    return command
+
+
+def _feedback(c: Course, journal: Journal, keys: list[str], hidden_results: str) -> None:
+    now = time.time()
+    for key in keys:
+        journal.jobs[key]["withheld"] = hidden_results == "at-due-date" and _not_due(c, key, now) is not None
+    commands = [_feedback_command(c, key, journal.jobs[key]["withheld"]) for key in keys]
+    started = time.time() - 1.0   # pages older than this are an earlier hand-in's
     finished = course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)
     _kill_hook("feedback")
     for key, done in zip(keys, finished):
         student, assignment = key.split("/")
-        if done.returncode != 0:
-            _fail(journal, key, "feedback", f"nbgrader generate_feedback failed: {done.output.strip()[-300:]}")
-        elif not any((c.root / "feedback" / student / assignment).glob("*.html")):
-            _fail(journal, key, "feedback", "no feedback page: grading failed (see reports/summary.txt)")
+        entry = journal.jobs[key]["entry"]
+        pages = {path.stem for path in (c.root / "feedback" / student / assignment).glob("*.html")
+                 if path.stat().st_mtime >= started}
+        unpaged = [name for name in _notebooks(c, assignment) if name not in pages]
+        if done.returncode != 0 or not pages:
+            _fail(journal, key, "feedback", f"nbgrader generate_feedback failed: {done.output.strip()[-300:]}"
+                  if done.returncode != 0 else "no feedback page: grading failed (see reports/summary.txt)")
+            _tell(c, key, entry, notice.plain(_reasons(c, key)), collected=True)
         else:
+            if unpaged:   # a notebook missing or unreadable: its page says so, the others are feedback
+                _tell(c, key, entry, notice.plain(_reasons(c, key)), collected=True, notebooks=unpaged, release=False)
             journal.jobs[key]["step"] = "feedback"
+
+
+def _reasons(c: Course, key: str) -> list[str]:
+    """What grading noted about ``key`` (``reports/notes/``): why a notebook was not graded."""
+    from autograder.jobs import notes_path
+
+    path = notes_path(c.root, *key.split("/"))
+    try:
+        return [str(reason) for reason in json.loads(path.read_text(encoding="utf-8")).get("reasons", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _newer_arrived(c: Course, journal: Journal, key: str) -> str | None:
@@ -386,14 +502,42 @@ def _release(c: Course, journal: Journal, key: str) -> None:
         _fail(journal, key, "release", f"nbgrader release_feedback: {done.output.strip()[-300:]}")
         return
     _kill_hook("release")
-    journal.done[name] = "feedback released"
-    del journal.jobs[key]
-    log.info("%s (inbound/%s): feedback released", key, name)
+    job = journal.jobs.pop(key)
+    if job.get("withheld"):
+        journal.withheld[key] = name
+        journal.done[name] = "feedback released, hidden-test results withheld until the due date"
+    else:
+        journal.withheld.pop(key, None)
+        journal.done[name] = "feedback released"
+    log.info("%s (inbound/%s): %s", key, name, journal.done[name])
 
 
-def process(c: Course, journal: Journal, broker: str | None, isolate: bool) -> None:
+def _release_due(c: Course, journal: Journal) -> None:
+    """For each hand-in released with its hidden-test results withheld whose student is now
+    past their due date (and has no newer job in flight): the full feedback, released under
+    the same name (the student's next *Fetch Feedback* replaces the page)."""
+    now = time.time()
+    for key, name in sorted(journal.withheld.items()):
+        if key in journal.jobs or _not_due(c, key, now):
+            continue
+        student, assignment = key.split("/")
+        done = course.run_nbgrader(c.root, *_feedback_command(c, key, withhold=False))
+        if done.returncode == 0:
+            done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
+        if done.returncode != 0 or "Feedback not released" in done.output:
+            log.error("%s (inbound/%s): full feedback at the due date not released, tried again on the next "
+                      "pass: %s", key, name, done.output.strip()[-300:])
+            continue
+        del journal.withheld[key]
+        journal.done[name] = "feedback released, with the hidden tests' results (due date passed)"
+        log.info("%s (inbound/%s): %s", key, name, journal.done[name])
+        watchstate.save(c.root, journal)
+
+
+def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
+            hidden_results: str = "on-arrival") -> None:
     """Take every job in the journal through its remaining steps, oldest first; the journal is
-    saved after each step."""
+    saved after each step. Then release the full feedback of those now past their due date."""
     def at(step: str) -> list[str]:
         return [key for key, job in sorted(journal.jobs.items(), key=lambda item: (item[1]["since"], item[0]))
                 if job["step"] == step]
@@ -409,44 +553,32 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool) -> N
         watchstate.save(c.root, journal)
     graded = at("graded")
     if graded:
-        _feedback(c, journal, graded)
+        _feedback(c, journal, graded, hidden_results)
         watchstate.save(c.root, journal)
     for key in at("feedback"):
         _release(c, journal, key)
         watchstate.save(c.root, journal)
+    _release_due(c, journal)
 
 
 def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool,
-             cooldown: float = 0.0) -> float | None:
+             cooldown: float = 0.0, hidden_results: str = "on-arrival", roster_only: bool = False) -> float | None:
     """One look at the inbound and the work it brings; the seconds until a complete hand-in
     that is still changing settles (None: none)."""
     now = time.time()
     ready, settling = scan(c, journal, settle, now)
-    enqueue(c, journal, ready, now, cooldown)
+    enqueue(c, journal, ready, now, cooldown, roster_only)
     watchstate.save(c.root, journal)
-    process(c, journal, broker, isolate)
+    process(c, journal, broker, isolate, hidden_results)
     return settling
 
 
 # --- the service --------------------------------------------------------------------------------
 
-@contextmanager
-def _only_one(root: Path) -> Iterator[None]:
-    """Hold the course's watch lock; :class:`RuntimeError` when another service holds it."""
-    where = watchstate.folder(root)
-    where.mkdir(mode=0o700, exist_ok=True)
-    with open(where / watchstate.LOCK, "a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            raise RuntimeError(f"another `python -m autograder watch` is running on this course "
-                               f"(process {lock.read().strip() or '?'})") from None
-        lock.seek(0)
-        lock.truncate()
-        lock.write(str(os.getpid()))
-        lock.flush()
-        yield
+def _only_one(root: Path) -> contextlib.AbstractContextManager[None]:
+    """Hold the course's writer lock (:func:`autograder.watchstate.hold`); :class:`RuntimeError`
+    when another service, ``grade`` or ``feedback`` holds it."""
+    return watchstate.hold(root, "watch")
 
 
 def _logging(root: Path) -> Path:
@@ -461,10 +593,13 @@ def _logging(root: Path) -> Path:
 
 
 def main(root: Path, *, broker: str | None = None, once: bool = False, settle: float = SETTLE,
-         db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0) -> int:
+         db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0,
+         hidden_results: str = "on-arrival", roster_only: bool = False) -> int:
     """``python -m autograder watch``: run until stopped (``once``: until nothing pending is
     left, then exit 0). Raises :class:`ValueError` or :class:`RuntimeError` with a message for
     the instructor when it cannot start."""
+    if hidden_results not in HIDDEN_RESULTS:
+        raise ValueError(f"--hidden-results is one of {', '.join(HIDDEN_RESULTS)}, not {hidden_results!r}")
     root = root.resolve()
     c = load_course(root, db_url)
     if isolate and not broker:
@@ -477,7 +612,8 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
         give_up = time.monotonic() + ONCE_PATIENCE * max(settle, POLL)
         try:
             while True:
-                settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown)
+                settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown,
+                                    hidden_results=hidden_results, roster_only=roster_only)
                 if once and (settling is None or time.monotonic() > give_up):
                     return 0
                 time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))
@@ -486,5 +622,5 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
             return 0
 
 
-__all__ = ["CLOCK_TOLERANCE", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "lacks", "load_course", "main",
+__all__ = ["CLOCK_TOLERANCE", "HIDDEN_RESULTS", "KILL_HOOK", "SETTLE", "enqueue", "fingerprint", "gradebook_students", "lacks", "load_course", "main",
            "process", "run_pass", "scan"]

@@ -9,9 +9,12 @@ Only the standard library is imported: ``python -m autograder status`` reads it 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,6 +42,8 @@ class Journal:
     taken_at: dict[str, float] = field(default_factory=dict)   # key -> when that entry was taken
     jobs: dict[str, dict] = field(default_factory=dict)        # key -> entry, step, since
     failed: dict[str, dict] = field(default_factory=dict)      # key -> entry, step, reason
+    withheld: dict[str, str] = field(default_factory=dict)     # key -> entry released without hidden results
+    newcomers: dict[str, str] = field(default_factory=dict)    # name -> its student, new to the gradebook
 
 
 def folder(root: Path) -> Path:
@@ -75,6 +80,37 @@ def save(root: Path, journal: Journal) -> None:
         raise
 
 
+class Busy(RuntimeError):
+    """Another writer holds the course's lock (see :func:`hold`)."""
+
+
+@contextmanager
+def hold(root: Path, command: str) -> Iterator[None]:
+    """Hold the course's writer lock (``.watch/lock``) as ``python -m autograder command``:
+    ``watch``, and the ``grade`` and ``feedback`` commands, which write the same gradebook,
+    ``reports/`` and ``feedback/``, never run at once on a course. :class:`Busy`, naming the
+    holder and its process id, when another holds it."""
+    where = folder(root)
+    where.mkdir(mode=0o700, exist_ok=True)
+    with open(where / LOCK, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            pid, _, holder = lock.read().strip().partition(" ")
+            raise Busy(f"another `python -m autograder {holder or 'watch'}` is running on this course "
+                       f"(process {pid or '?'})") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()} {command}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            lock.seek(0)
+            lock.truncate()
+
+
 @dataclass
 class Queue:
     """What ``status`` shows of the service: lines per kind, each ``student/assignment`` or an
@@ -87,6 +123,8 @@ class Queue:
     flagged: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+    newcomers: list[str] = field(default_factory=list)
 
 
 def queue(root: Path) -> Queue | None:
@@ -106,7 +144,9 @@ def queue(root: Path) -> Queue | None:
     state.flagged = [f"inbound/{name}: {why}" for name, why in sorted(journal.flags.items())]
     state.set_aside = [f"inbound/{name}: {why}" for name, why in sorted(journal.set_aside.items())]
     state.refused = [f"inbound/{name}: {why}" for name, why in sorted(journal.refused.items())]
+    state.withheld = [f"{key} ({name})" for key, name in sorted(journal.withheld.items())]
+    state.newcomers = [f"inbound/{name}: {why}" for name, why in sorted(journal.newcomers.items())]
     return state
 
 
-__all__ = ["FOLDER", "Journal", "LOG", "Queue", "STEPS", "load", "queue", "save"]
+__all__ = ["Busy", "FOLDER", "Journal", "LOG", "Queue", "STEPS", "hold", "load", "queue", "save"]

@@ -14,6 +14,9 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
+import random
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +28,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import course, demo, watch, watchstate
+from autograder import course, demo, late, watch, watchstate
 from conftest import copy_course
 from test_exchange import ASSIGNMENT, COURSE_ID, STUDENTS, nbgrader, ok, plant
 
@@ -175,6 +178,13 @@ def test_a_rewritten_timestamp_is_flagged(arrivals: dict):
     flag = first["journal"].flags[arrivals["newest"].name]
     assert "timestamp.txt says 2020-01-01 10:00:00 UTC" in flag
     assert "flagged" in first["status"] and "2020-01-01" in first["status"]
+
+
+def test_a_student_new_to_the_gradebook_is_graded_added_and_shown(arrivals: dict):
+    assert "new students (not in the gradebook before: graded and added)" in arrivals["first"]["status"]
+    assert "s1 was not in the gradebook: graded and added" in arrivals["first"]["status"]
+    from autograder.watch import gradebook_students
+    assert set(STUDENTS) <= gradebook_students(course.db_url(arrivals["class"].root))
     assert "2020-01-01 10:00:00 UTC" in (arrivals["class"].root / ".watch" / "watch.log").read_text()
 
 
@@ -200,8 +210,20 @@ def test_a_second_service_on_the_same_course_is_refused(arrivals: dict, tmp_path
     taught = arrivals["class"]
     with watch._only_one(taught.root):
         done = taught.watch()
+        # one writer: batch grading and feedback are refused while the service runs
+        batch = {command: subprocess.run([sys.executable, "-m", "autograder", command], cwd=taught.root,
+                                         env=course.nbgrader_env(), capture_output=True, text=True, timeout=120,
+                                         check=False) for command in ("grade", "feedback")}
     assert done.returncode == 2 and "another `python -m autograder watch` is running" in done.stderr
     assert "Traceback" not in done.stderr
+    for command, refused in batch.items():
+        assert refused.returncode == 2, (command, refused.stdout + refused.stderr)
+        assert f"python -m autograder {command}: another `python -m autograder watch` is running" in refused.stderr
+        assert "stop the watch service" in refused.stderr and "Traceback" not in refused.stderr
+    # and the other way round: a service does not start while batch grading runs
+    with watchstate.hold(taught.root, "grade"):
+        done = taught.watch()
+    assert done.returncode == 2 and "another `python -m autograder grade` is running" in done.stderr
 
 
 def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run(arrivals: dict,
@@ -233,6 +255,129 @@ def test_killed_after_any_step_and_started_again_it_ends_as_an_uninterrupted_run
         journal = watchstate.load(taught.root)
         assert "within the cooldown" in journal.waiting[again.name] and journal.jobs == {}
         assert taught.scores("s1") == reference.scores("s1")
+    finally:
+        taught.close()
+
+
+def test_a_hand_in_that_cannot_be_graded_gets_a_page_saying_why(tmp_path: Path):
+    """s2 hands in a notebook that is not JSON: the job fails, and s2's ``fetch_feedback``
+    receives a page naming the unreadable notebook, with no traceback and no test in it. Before
+    that, ``--roster-only`` sets the hand-in aside: s2 is not in the gradebook yet."""
+    taught = Class(tmp_path)
+    try:
+        taught.as_student("s2", "fetch_assignment", ASSIGNMENT)
+        work = taught.base / "s2" / "work" / ASSIGNMENT / NOTEBOOK
+        work.write_text("{ this is not a notebook", encoding="utf-8")
+        taught.hand_in("s2", None)
+        ok(taught.watch("--roster-only"))
+        (aside,) = watchstate.load(taught.root).set_aside.values()
+        assert "s2 is not in the gradebook (--roster-only" in aside
+        assert not (taught.root / course.SUBMITTED / "s2").exists() and taught.outbound() == []
+        status = ok(subprocess.run([sys.executable, "-m", "autograder", "status"], cwd=taught.root,
+                                   env=course.nbgrader_env(), capture_output=True, text=True, check=False))
+        assert "s2 is not in the gradebook" in status
+        logs = ok(taught.watch())
+        journal = watchstate.load(taught.root)
+        assert "s2/" + ASSIGNMENT in journal.failed, logs
+        assert journal.set_aside == {}
+        (page,) = taught.pages("s2")
+        text = page.read_text(encoding="utf-8")
+        assert "not graded" in text and f"notebook {NOTEBOOK} cannot be read" in text, text
+        assert "Traceback" not in text and "assert" not in text and "<script" not in text
+        assert "the student is told why" in logs
+        # a hand-in over the course's size limit is refused before it is collected: s2 is told that too
+        (taught.root / "nbgrader_config.local.py").open("a").write("c.CourseDirectory.max_dir_size = 1\n")
+        taught.hand_in("s2", "cy")
+        ok(taught.watch())
+        pages = [page.read_text(encoding="utf-8") for page in taught.pages("s2")]
+        assert len(pages) == 2 and any("more than CourseDirectory.max_dir_size (1 kB)" in page for page in pages)
+    finally:
+        taught.close()
+
+
+#: What cy's notebook gets from the hidden test of 01_translation (its output), and the panel of that cell.
+HIDDEN_OUTPUT = "1x7 image&gt;, 2, -3, mode='wrap') has 7 wrong value"
+HIDDEN_PANEL = re.compile(r'name="test_translate_hidden">.*?Score: ([^<]*?) / 2', re.DOTALL)
+
+
+def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: dict, tmp_path: Path):
+    """``--hidden-results at-due-date``: the due date has passed but s2 has an extension, so s2's
+    page shows neither the hidden test's score nor its output; once the extension is taken back
+    the service releases the full page, which the next ``fetch_feedback`` replaces it with.
+    On arrival (the default, ``arrivals``), the same notebook's page shows both."""
+    on_arrival = arrivals["pages"]["s2"][0].read_text(encoding="utf-8")
+    assert HIDDEN_OUTPUT in on_arrival and HIDDEN_PANEL.search(on_arrival).group(1).strip() == "0.0"
+    taught = Class(tmp_path)
+    try:
+        ok(nbgrader("db", "assignment", "add", ASSIGNMENT, "--duedate=2020-01-01 00:00:00 UTC",
+                    f"--db={course.db_url(taught.root)}", cwd=taught.root))
+        exceptions = late.Exceptions.load(taught.root)
+        exceptions.extensions[("s2", ASSIGNMENT)] = 100 * 365 * late.SECONDS_PER_DAY
+        exceptions.save(taught.root)
+        taught.hand_in("s2", "cy")
+        ok(taught.watch("--hidden-results", "at-due-date"))
+        assert list(watchstate.load(taught.root).withheld) == [f"s2/{ASSIGNMENT}"]
+        (page,) = taught.pages("s2")
+        withheld = page.read_text(encoding="utf-8")
+        assert HIDDEN_OUTPUT not in withheld and "BEGIN HIDDEN" not in withheld
+        assert HIDDEN_PANEL.search(withheld).group(1).strip() == "shown after the due date"
+        assert re.search(r"Score: [\d.]+ / [\d.]+; [\d.]+ points of hidden tests shown after the due date", withheld)
+        status = ok(subprocess.run([sys.executable, "-m", "autograder", "status"], cwd=taught.root,
+                                   env=course.nbgrader_env(), capture_output=True, text=True, check=False))
+        assert "withheld until the student's due date" in status and f"s2/{ASSIGNMENT}" in status
+        exceptions.extensions.clear()   # now past the due date: the full page is released
+        exceptions.save(taught.root)
+        ok(taught.watch("--hidden-results", "at-due-date"))
+        assert watchstate.load(taught.root).withheld == {}
+        (page,) = taught.pages("s2")
+        full = page.read_text(encoding="utf-8")
+        assert HIDDEN_OUTPUT in full and HIDDEN_PANEL.search(full).group(1).strip() == "0.0"
+        assert "BEGIN HIDDEN" not in full
+        assert len(taught.outbound()) == 1
+    finally:
+        taught.close()
+
+
+#: How many random-moment kills ``test_killed_at_random_moments...`` makes (each costs a grading, so
+#: none by default; CI sets 20).
+RANDOM_KILLS = "AUTOGRADER_TEST_RANDOM_KILLS"
+
+
+def test_killed_at_random_moments_it_ends_as_an_uninterrupted_run(arrivals: dict, tmp_path: Path):
+    """Each round a student hands in again (s1 ada's notebook, s2 cy's, by turns), the service is
+    killed with SIGKILL at a random moment (its whole process group, as systemd kills a unit's
+    processes), then run to the end: no job is left or failed, every hand-in's page is released
+    exactly once, and the scores, ``grades.csv`` rows and summary are the uninterrupted run's."""
+    rounds = int(os.environ.get(RANDOM_KILLS) or 0)
+    if rounds <= 0:
+        pytest.skip(f"set {RANDOM_KILLS}=20 to kill the service at 20 random moments (about 20 s each)")
+    reference = arrivals["class"]
+    taught = Class(tmp_path)
+    rng = random.Random(26)
+    env = course.nbgrader_env()
+    env.pop(watch.KILL_HOOK, None)
+    moments = []
+    try:
+        for n in range(rounds):
+            student, whose = ("s1", "ada") if n % 2 == 0 else ("s2", "cy")
+            taught.hand_in(student, whose)
+            running = subprocess.Popen([sys.executable, "-m", "autograder", "watch", "--once", "--settle", "0"],
+                                       cwd=taught.root, env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
+            moments.append(round(rng.uniform(0.5, 8.0), 2))
+            try:
+                running.wait(timeout=moments[-1])
+            except subprocess.TimeoutExpired:
+                os.killpg(running.pid, signal.SIGKILL)
+                running.wait()
+            ok(taught.watch())
+            journal = watchstate.load(taught.root)
+            assert journal.jobs == {} and journal.failed == {}, (moments, journal)
+        assert len(taught.outbound()) == rounds, moments   # each hand-in's page, once
+        for student in STUDENTS:
+            assert taught.scores(student) == reference.scores(student), (student, moments)
+            assert taught.rows(student) == reference.rows(student)
+            assert taught.summary(student) == reference.summary(student)
     finally:
         taught.close()
 
