@@ -296,6 +296,7 @@ def test_student_lab_opens_the_first_notebook_and_shows_the_whole_course(page, l
 def test_instructor_lab_has_the_instructor_panels(page, instructor_lab):
     page.goto(f"{instructor_lab['base']}/?token={instructor_lab['token']}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget", timeout=120_000)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")   # nothing left in flight when it closes
     plugins = page.evaluate("(ids) => ids.map(id => window.jupyterapp.hasPlugin(id))", list(INSTRUCTOR_PLUGINS))
     assert plugins == [True] * len(INSTRUCTOR_PLUGINS), plugins
 
@@ -342,8 +343,7 @@ def test_validate_button_fails_a_released_stub(page, lab):
 def test_formgrader_shows_the_class_and_scores(page, instructor_lab):
     lab = instructor_lab
     assignment = course.assignments(ROOT)[0]
-    page.goto(f"{lab['base']}/lab?token={lab['token']}")  # logs in: sets the session cookie
-    page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
+    _login(page, lab)
     page.goto(f"{lab['base']}/formgrader/manage_submissions/{assignment}")
     page.get_by_text("alice").first.wait_for(timeout=60_000)
     page.get_by_text("bob").first.wait_for(timeout=60_000)
@@ -373,6 +373,11 @@ def _hidden_only_lines(assignment: str) -> list[str]:
 def _login(page, lab) -> None:
     page.goto(f"{lab['base']}/lab?token={lab['token']}")  # sets the session and _xsrf cookies
     page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
+    # leave only once the lab has loaded what it asks for: a request cut off by leaving the page
+    # is an error in the server's log
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.restored", timeout=120_000)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    page.wait_for_timeout(1000)
 
 
 def test_formgrader_feedback_buttons_publish_the_course_feedback(page, instructor_lab):
