@@ -12,7 +12,8 @@
   (formgrader's buttons through the course's grader), :mod:`~autograder.needs`;
 * the grading service: :mod:`~autograder.jobs` (one student's assignment),
   :mod:`~autograder.grade` (a class, and the reports), :mod:`~autograder.distributed` (workers),
-  :mod:`~autograder.watch` and :mod:`~autograder.watchstate` (grading on arrival),
+  :mod:`~autograder.watch`, :mod:`~autograder.watchstate` and :mod:`~autograder.notice` (grading on
+  arrival, and the page a hand-in that cannot be graded gets),
   :mod:`~autograder.demo`;
 * what people read: :mod:`~autograder.feedback`, :mod:`~autograder.feedback_steps`,
   :mod:`~autograder.mathml`, :mod:`~autograder.sanitize`, :mod:`~autograder.lms`,
