@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder import course
 from autograder.exchange import student_id_problem
 
 #: The longest one Autograde click may take: one job's wall-clock limit
@@ -37,7 +38,7 @@ def autograde(api, assignment_id: str, student_id: str, force: bool = True, crea
     for the course's grader: it grades again, and adds unknown students.)"""
     root = Path(api.coursedir.root).resolve()
     problem = student_id_problem(student_id)
-    if problem or assignment_id not in {p.name for p in (root / api.coursedir.source_directory).iterdir()}:
+    if problem or assignment_id not in course.assignments(root):
         return {"success": False, "error": f"cannot grade {student_id!r} on {assignment_id!r}: "
                                             f"{problem or 'no such assignment'}", "log": ""}
     command = [sys.executable, "-m", "autograder", "--course", str(root), "grade", "--assignment", assignment_id,

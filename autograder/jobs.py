@@ -34,16 +34,14 @@ from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
 from autograder import course, late, release, submissions
+# nbgrader's files beside a submission's notebooks: its time, and the secret by which
+# ``release_feedback`` names each released page (the student's ``fetch_feedback`` hashes it again)
+from autograder.exchange import SECRET_FILE, TIMESTAMP_FILE
 
 #: Wall-clock limit for grading one student's assignment (all its notebooks).
 SUBMISSION_TIMEOUT = 1800.0
 #: Address-space limit of the grader process of one job (not the sandboxed kernel's).
 GRADER_MEMORY = 8 * 2**30
-#: nbgrader's file holding a submission's time.
-TIMESTAMP_FILE = "timestamp.txt"
-#: The secret ``nbgrader submit`` writes beside the notebooks: ``release_feedback`` names each
-#: released page by a hash of it, which the student's ``fetch_feedback`` computes again.
-SECRET_FILE = "submission_secret.txt"
 #: Where :func:`record` keeps what the gradebook has no place for (reasons, failures).
 NOTES = "notes"
 

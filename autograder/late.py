@@ -142,8 +142,8 @@ def parse_extension(days: float | None = None, hours: float | None = None) -> fl
 
 def apply(root: Path, db_url: str, only: tuple[str, str] | None = None) -> list[str]:
     """Make every submission's (or ``only`` the ``(student, assignment)``'s) late penalty in the
-    gradebook a function of what it depends on now: its timestamp, the assignment's due date, the student's extension and waiver
-    (:class:`Exceptions`) and the configured late policy, with nbgrader's own
+    gradebook a function of what it depends on now: its timestamp, the assignment's due date,
+    the student's extension and waiver (:class:`Exceptions`) and the configured late policy, with nbgrader's own
     ``AssignLatePenalties`` step (no grading needed). Returns a line per penalty that changed."""
     from nbformat import v4
     from nbgrader.api import Gradebook, MissingEntry
@@ -154,6 +154,7 @@ def apply(root: Path, db_url: str, only: tuple[str, str] | None = None) -> list[
     exceptions = Exceptions.load(root)
     config = course.config(root)
     todo: list[tuple[str, str, str, float | None]] = []
+    changed: list[str] = []
     with Gradebook(db_url) as gradebook:
         if only is not None:
             try:
@@ -168,25 +169,28 @@ def apply(root: Path, db_url: str, only: tuple[str, str] | None = None) -> list[
             extension = exceptions.extension(*key) if submission.assignment.duedate is not None else None
             if submission.extension != extension:
                 submission.extension = extension
-            todo += [(*key, notebook.name, notebook.late_submission_penalty) for notebook in submission.notebooks]
+            for notebook in submission.notebooks:
+                if key in exceptions.waived:   # no penalty: nothing to compute
+                    changed += _changed(key, notebook.name, notebook.late_submission_penalty, None)
+                    notebook.late_submission_penalty = None
+                else:
+                    todo.append((*key, notebook.name, notebook.late_submission_penalty))
         gradebook.db.commit()
-    changed = []
     step = AssignLatePenalties(config=config)
     for student, assignment, notebook, before in todo:
-        if (student, assignment) in exceptions.waived:
-            after = None
-            with Gradebook(db_url) as gradebook:
-                gradebook.find_submission_notebook(notebook, assignment, student).late_submission_penalty = None
-                gradebook.db.commit()
-        else:
-            resources = {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student,
-                                      "db_url": db_url}}
-            step.preprocess(v4.new_notebook(), resources)
-            with Gradebook(db_url) as gradebook:
-                after = gradebook.find_submission_notebook(notebook, assignment, student).late_submission_penalty
-        if (before or 0) != (after or 0):
-            changed.append(f"{student} {assignment}/{notebook}: late penalty {before or 0:g} -> {after or 0:g}")
+        resources = {"nbgrader": {"notebook": notebook, "assignment": assignment, "student": student,
+                                  "db_url": db_url}}
+        step.preprocess(v4.new_notebook(), resources)   # writes the penalty to the gradebook
+        with Gradebook(db_url) as gradebook:
+            after = gradebook.find_submission_notebook(notebook, assignment, student).late_submission_penalty
+        changed += _changed((student, assignment), notebook, before, after)
     return changed
+
+
+def _changed(key: tuple[str, str], notebook: str, before: float | None, after: float | None) -> list[str]:
+    if (before or 0) == (after or 0):
+        return []
+    return [f"{key[0]} {key[1]}/{notebook}: late penalty {before or 0:g} -> {after or 0:g}"]
 
 
 # --- who is late --------------------------------------------------------------------------------

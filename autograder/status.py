@@ -48,37 +48,36 @@ def _newest(folder: Path) -> float:
 
 
 def _inbound(root: Path) -> Path | None:
-    config = course.config(root)
-    exchange_root = config.get("Exchange", {}).get("root") or "/usr/local/share/nbgrader/exchange"
-    course_id = config.get("CourseDirectory", {}).get("course_id")
-    path = Path(str(exchange_root)) / str(course_id) / "inbound" if course_id else None
-    return path if path is not None and os.access(path, os.R_OK | os.X_OK) else None
+    """The exchange's inbound folder of the course, as ``watch`` and nbgrader find it (None when
+    the configuration names no course or the folder cannot be read)."""
+    from autograder.watch import load_course
+
+    try:
+        path = load_course(root).inbound
+    except ValueError:
+        return None
+    return path if os.access(path, os.R_OK | os.X_OK) else None
 
 
 def _waiting(root: Path, inbound: Path | None, assignment: str) -> list[str]:
     """Students with a hand-in of ``assignment`` in the inbound that is newer than what
     ``submitted/`` holds for them."""
-    from autograder.exchange import student_id_problem
     from nbgrader.utils import parse_utc
+
+    from autograder.exchange import parse_entry
+    from autograder.jobs import read_timestamp
 
     if inbound is None:
         return []
     waiting = set()
     for name in os.listdir(inbound):
-        parts = name.rsplit("+", 3)
-        if len(parts) < 3 or parts[1] != assignment or student_id_problem(parts[0]):
+        parsed = parse_entry(name)
+        if isinstance(parsed, str) or parsed[1] != assignment:
             continue
-        try:
-            handed = parse_utc(parts[2])
-        except (ValueError, OverflowError, TypeError):
-            continue
-        stamp = root / course.SUBMITTED / parts[0] / assignment / "timestamp.txt"
-        try:
-            collected = parse_utc(stamp.read_text(encoding="utf-8").strip()) if stamp.is_file() else None
-        except (OSError, ValueError, OverflowError):
-            collected = None
-        if collected is None or handed > collected:
-            waiting.add(parts[0])
+        student, _, handed = parsed
+        collected = read_timestamp(root / course.SUBMITTED / student / assignment)
+        if collected is None or handed > parse_utc(collected):
+            waiting.add(student)
     return sorted(waiting)
 
 
