@@ -371,7 +371,9 @@ def _hidden_only_lines(assignment: str) -> list[str]:
 
 
 def _login(page, lab) -> None:
-    page.goto(f"{lab['base']}/lab?token={lab['token']}")  # sets the session and _xsrf cookies
+    # a workspace of its own, empty (no notebook, so no kernel connection to cut off when leaving):
+    # logging in sets the session and _xsrf cookies
+    page.goto(f"{lab['base']}/lab/workspaces/login-{secrets.token_hex(4)}?reset&token={lab['token']}")
     page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
     # leave only once the lab has loaded what it asks for: a request cut off by leaving the page
     # is an error in the server's log
