@@ -111,18 +111,138 @@ def check_array(
 def check_float(
     actual: Any, expected: float, *, what: str, hint: str = "", mistakes: Mistakes = (), rel: float = 1e-6
 ) -> None:
-    """Check that ``actual`` is a float (Python or NumPy) close to ``expected``.
+    """Check that ``actual`` is a ``float`` close to ``expected``.
 
-    A wrong value close to one of ``mistakes`` gets that mistake's hint instead of ``hint``.
+    The course's type rule: any instance of ``float`` counts (``numpy.float64`` is one);
+    ``numpy.float32``, 0-d arrays and integers do not. A wrong value close to one of
+    ``mistakes`` gets that mistake's hint instead of ``hint``; a value with the right number
+    but the wrong type is told about the type.
     """
-    if isinstance(actual, np.ndarray) or not isinstance(actual, (float, np.floating)):
+    if not isinstance(actual, float):
+        close = _number(actual) is not None and np.isclose(_number(actual), expected, rtol=rel, atol=rel)
+        advice = next((h for wrong, h in mistakes if _number(actual) is not None
+                       and np.isclose(_number(actual), wrong, rtol=rel, atol=rel)), None)
         _fail(
-            f"{what} should return a float, but it returned {type(actual).__name__} ({actual!r}).",
-            "wrap the result in float(...).",
+            f"{what} should return a float, but it returned {_type_name(actual)} ({actual!r}).",
+            advice if advice and not close else "wrap the result in float(...).",
         )
     if not np.isclose(actual, expected, rtol=rel, atol=rel):
         advice = next((h for wrong, h in mistakes if np.isclose(actual, wrong, rtol=rel, atol=rel)), hint)
         _fail(f"{what} returned {float(actual)!r}, but the expected value is {float(expected)!r}.", advice)
+
+
+def check_int(actual: Any, expected: int, *, what: str, hint: str = "", mistakes: Mistakes = ()) -> None:
+    """Check that ``actual`` is exactly a Python ``int`` (not a NumPy integer, not ``bool``) equal to ``expected``.
+
+    A wrong value equal to one of ``mistakes`` gets that mistake's hint instead of ``hint``,
+    before anything is said about the type.
+    """
+    number = _number(actual)
+    if number is not None and number != expected:
+        advice = next((h for wrong, h in mistakes if number == wrong), None)
+        if advice is not None or type(actual) is int:
+            _fail(f"{what} returned {actual!r}, but the expected value is {expected!r}.", advice or hint)
+    if type(actual) is not int:
+        _fail(
+            f"{what} should return a Python int, but it returned {_type_name(actual)} ({actual!r}).",
+            "use integer division // (not /) and return int(...)." if isinstance(actual, (float, np.floating))
+            else "convert the result with int(...) before returning it.",
+        )
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a plain number, or None when it is not a real scalar."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating, np.ndarray)):
+        return None
+    if isinstance(value, np.ndarray) and (value.ndim != 0 or not np.issubdtype(value.dtype, np.number)):
+        return None
+    return float(value)
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}" if kind.__module__ == "numpy" else kind.__qualname__
+
+
+def check_integer_argument(
+    function: Callable[..., Any],
+    args: Sequence[Any],
+    parameter: int | str,
+    *,
+    what: str,
+    same: Callable[[Any, Any], bool] | None = None,
+    kwargs: dict[str, Any] | None = None,
+) -> None:
+    """Check the course's rule for an integer parameter on one call ``function(*args, **kwargs)``.
+
+    ``parameter`` is the position in ``args`` or the keyword in ``kwargs`` of an integer
+    argument. NumPy integers must be accepted and give the same result as the Python int
+    (compared with ``same``, default: equal arrays or values); ``True``/``False`` and a float
+    of the same value must raise ``TypeError``.
+    """
+    kwargs = dict(kwargs or {})
+    args = list(args)
+
+    def with_value(value: Any) -> tuple[list[Any], dict[str, Any]]:
+        new_args, new_kwargs = list(args), dict(kwargs)
+        if isinstance(parameter, int):
+            new_args[parameter] = value
+        else:
+            new_kwargs[parameter] = value
+        return new_args, new_kwargs
+
+    original = args[parameter] if isinstance(parameter, int) else kwargs[parameter]
+    name = parameter if isinstance(parameter, str) else f"argument {parameter + 1}"
+    expected = function(*args, **kwargs)
+    for kind in (np.int64, np.int32):
+        call_args, call_kwargs = with_value(kind(original))
+        try:
+            result = function(*call_args, **call_kwargs)
+        except Exception as error:  # noqa: BLE001 - the student's error is what the message shows
+            _fail(
+                f"{what} with {name} = numpy.{kind.__name__}({original}) raised {type(error).__name__}: {error}",
+                "NumPy integers are integers too (an index, a shape entry or an argmax gives one): "
+                "accept them with isinstance(x, (int, np.integer)).",
+            )
+        equal = same(result, expected) if same else _same(result, expected)
+        if not equal:
+            _fail(f"{what} with {name} = numpy.{kind.__name__}({original}) returned {result!r}, not what "
+                  f"the Python int {original} gives ({expected!r}).",
+                  "treat a NumPy integer exactly like a Python int (int(x) converts it).")
+    bad_values: list[Any] = [True] if original in (0, 1) else [True, False]
+    bad_values.append(float(original))
+    for bad in bad_values:
+        call_args, call_kwargs = with_value(bad)
+        shown = f"{what} with {name} = {bad!r}"
+        hint = ("True and False are ints in Python (isinstance(True, int) is True): reject bools first, "
+                "e.g. if isinstance(x, bool) or not isinstance(x, (int, np.integer)): raise TypeError(...)."
+                if isinstance(bad, bool) else
+                "whole numbers only: a float is refused even when it is whole, "
+                "e.g. if isinstance(x, bool) or not isinstance(x, (int, np.integer)): raise TypeError(...).")
+        check_raises(TypeError, function, *call_args, what=shown, hint=hint, **call_kwargs)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and bool(
+            np.allclose(a, b, equal_nan=True))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if _number(a) is not None and _number(b) is not None:
+        return bool(np.isclose(_number(a), _number(b)))
+    return bool(a == b)
+
+
+def no_warnings(function: Callable[..., Any], *args: Any, what: str, hint: str = "", **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``, failing the check if it warns (a division by zero, an overflow)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return function(*args, **kwargs)
+        except (Warning, FloatingPointError) as warning:
+            _fail(f"{what} gave the warning {type(warning).__name__}: {warning}", hint)
 
 
 def check_raises(

@@ -107,3 +107,38 @@ def test_live_figure_redraws_on_change():
     live.controls["n"].value = 3
     assert calls == [1, 3] and bytes(live.image.value) != first
     assert 0 < live.last_update_seconds < 5
+
+
+def test_type_rule_checks_follow_the_course_spec():
+    """float results: any float instance; "Python int": exactly int; integer parameters: NumPy ints yes, bool no."""
+    import numpy as np
+    import pytest
+
+    from coursekit import check_float, check_int, check_integer_argument, no_warnings
+
+    check_float(np.float64(0.5), 0.5, what="f()")
+    for wrong in (np.float32(0.5), np.array(0.5), 1, True):
+        with pytest.raises(AssertionError, match="should return a float"):
+            check_float(wrong, 0.5 if wrong is not True else 1.0, what="f()")
+    with pytest.raises(AssertionError, match="NUMBER"):
+        check_float(4, 0.8, what="f()", mistakes=[(4, "4 is the NUMBER of images")])
+    check_int(3, 3, what="g()")
+    for wrong in (np.int64(3), 3.0, True):
+        with pytest.raises(AssertionError, match="Python int"):
+            check_int(wrong, 3 if wrong is not True else 1, what="g()")
+    with pytest.raises(AssertionError, match="rounded up"):
+        check_int(4.0, 3, what="g()", mistakes=[(4, "you rounded up")])
+
+    def strict(n):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError("n must be an integer")
+        return int(n) + 1
+
+    check_integer_argument(strict, (2,), 0, what="strict(2)")
+    check_integer_argument(lambda n=1: strict(n), (), "n", kwargs={"n": 2}, what="strict(n=2)")
+    with pytest.raises(AssertionError, match="True should raise TypeError"):
+        check_integer_argument(lambda n: n + 1, (2,), 0, what="loose(2)")
+    with pytest.raises(AssertionError, match="NumPy integers are integers too"):
+        check_integer_argument(lambda n: strict(n) if type(n) is int else strict(None), (2,), 0, what="picky(2)")
+    with pytest.raises(AssertionError, match="divide by zero"):
+        no_warnings(lambda: np.ones(1) / 0, what="h()")
