@@ -1,6 +1,8 @@
 """Reference versions of functions that students wrote in earlier notebooks, for later
 notebooks that build on them (notebook 5 uses translation, cross-correlation and the
-equivariance error of notebooks 1 and 2).
+equivariance error of notebooks 1 and 2), and for the tests of a graded function that
+builds on another one: :func:`in_place_of` lets them charge a fault once, to the function
+that has it.
 
 They follow COURSE_SPEC exactly and are short rather than fast; they are not graded, and
 they are not the exercises' model solutions (those stay in ``solutions/``).
@@ -8,7 +10,9 @@ they are not the exercises' model solutions (those stay in ``solutions/``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -77,3 +81,38 @@ def equivariance_error(f: Callable[[np.ndarray], np.ndarray], image: np.ndarray,
         if result.shape != image.shape:
             raise ValueError(f"{name} has shape {result.shape}, not the image's shape {image.shape}")
     return float(np.max(np.abs(shifted_first - np.roll(filtered, (dy, dx), axis=(0, 1)))))
+
+
+def relu(x: np.ndarray) -> np.ndarray:
+    """``max(x, 0)`` elementwise, as a new float array."""
+    return np.maximum(np.asarray(x, dtype=float), 0.0)
+
+
+def max_pool2d(image: np.ndarray, size: int = 2) -> np.ndarray:
+    """Non-overlapping ``size x size`` maxima with stride ``size``; leftover rows and columns dropped."""
+    image, size = _real_2d("image", image), _integer("size", size)
+    if size < 1:
+        raise ValueError(f"size must be at least 1, not {size}")
+    rows, cols = image.shape[0] // size, image.shape[1] // size
+    if rows == 0 or cols == 0:
+        raise ValueError(f"the image {image.shape} is smaller than a {size} x {size} window")
+    return image[:rows * size, :cols * size].reshape(rows, size, cols, size).max(axis=(1, 3))
+
+
+@contextmanager
+def in_place_of(namespace: MutableMapping[str, Any], *names: str) -> Iterator[None]:
+    """Within the block, ``namespace[name]`` is this module's ``name`` for each of ``names``.
+
+    A test of a function that calls another graded function (``convolve2d`` calling
+    ``correlate2d``, ``feature_pipeline`` calling ``relu``) runs inside this block, so a
+    mistake in the function it calls is not charged a second time. Afterwards the student's
+    own functions are back, whatever the block did.
+    """
+    saved = {name: namespace[name] for name in names if name in namespace}
+    try:
+        namespace.update({name: globals()[name] for name in names})
+        yield
+    finally:
+        for name in names:
+            namespace.pop(name, None)
+        namespace.update(saved)

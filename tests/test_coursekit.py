@@ -142,3 +142,21 @@ def test_type_rule_checks_follow_the_course_spec():
         check_integer_argument(lambda n: strict(n) if type(n) is int else strict(None), (2,), 0, what="picky(2)")
     with pytest.raises(AssertionError, match="divide by zero"):
         no_warnings(lambda: np.ones(1) / 0, what="h()")
+
+
+def test_in_place_of_lends_the_reference_functions_for_one_block_only():
+    import numpy as np
+    import pytest
+
+    from coursekit import reference
+
+    namespace = {"correlate2d": "the student's", "other": 1}
+    with pytest.raises(RuntimeError), reference.in_place_of(namespace, "correlate2d", "relu", "max_pool2d"):
+        assert namespace["correlate2d"] is reference.correlate2d and namespace["relu"] is reference.relu
+        raise RuntimeError("a failing test inside the block")
+    assert namespace == {"correlate2d": "the student's", "other": 1}
+    image = np.arange(35.0).reshape(5, 7)
+    assert np.array_equal(reference.max_pool2d(image, 2), [[8, 10, 12], [22, 24, 26]])
+    assert np.array_equal(reference.relu(np.array([-1, 2])), [0.0, 2.0])
+    with pytest.raises(ValueError):
+        reference.max_pool2d(np.ones((1, 4)), 2)
