@@ -475,3 +475,49 @@ def test_lab_log_has_no_error(request, which):
     assert "Jupyter Server" in log and "is running at" in log
     errors = [line for line in log.splitlines() if LOG_ERRORS.search(line)]
     assert not errors, "\n".join(errors[:20])
+
+
+def _saved(page, lab, relative: str) -> bytes:
+    """Open ``relative`` in the lab (it must not be marked modified), save it with Ctrl+S
+    without editing, wait until the file on disk was written, and return its bytes."""
+    path = lab["root"] / relative
+    before = path.stat().st_mtime_ns
+    panel = open_notebook(page, lab, relative)
+    # JupyterLab writes the kernel's language_info and kernelspec into the notebook once the kernel
+    # has answered: wait for both answers (and the updates queued on them), then look at the tab
+    dirty = page.evaluate("""async () => {
+        const w = window.jupyterapp.shell.currentWidget;
+        const kernel = w.sessionContext.session.kernel;
+        await kernel.info;
+        await kernel.spec;
+        await new Promise(resolve => setTimeout(resolve, 0));
+        return w.context.model.dirty;
+    }""")
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    assert not dirty and "jp-mod-dirty" not in (tab.get_attribute("class") or ""), \
+        f"opening {relative} marked it modified"
+    panel.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")      # command mode: Ctrl+S saves the notebook
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 60
+    while path.stat().st_mtime_ns == before:
+        assert time.monotonic() < deadline, f"Ctrl+S did not save {relative}"
+        time.sleep(0.2)
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / course.RELEASE).glob("*/*.ipynb")) + solution_notebooks(),
+                         ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
+def test_opening_and_saving_a_notebook_changes_nothing(page, lab, path):
+    """A self-learner opens a notebook and saves it (Ctrl+S) without typing anything: the file
+    stays byte for byte what git has (`git status` clean, `git pull` of a course update without
+    conflict), and the tab never shows the modified mark."""
+    relative = path.relative_to(ROOT).as_posix()
+    original = (lab["root"] / relative).read_bytes()
+    saved = _saved(page, lab, relative)
+    if saved != original:
+        import difflib
+
+        diff = difflib.unified_diff(original.decode().splitlines(), saved.decode().splitlines(), lineterm="", n=1)
+        pytest.fail("saving an untouched notebook rewrote it:\n" + "\n".join(list(diff)[:60]))
