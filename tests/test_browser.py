@@ -242,12 +242,22 @@ def run_all(page) -> None:
     )
 
 
-def validate(page) -> str:
-    """Click nbgrader's Validate button; return "success" or "failed" from its dialog."""
+def validate(page, dialog: dict | None = None) -> str:
+    """Click nbgrader's Validate button; return "success" or "failed" from its dialog. ``dialog``,
+    when given, receives the dialog's text, the seconds it took to appear, and its overflow: the
+    widest line's width beyond what the dialog shows (0: no line is cut off)."""
+    started = time.monotonic()
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-ToolbarButtonComponent-label",
                  has_text="Validate").first.click()
     result = page.locator(".validation-success, .validation-failed").first
     result.wait_for(timeout=300_000)
+    if dialog is not None:
+        dialog["seconds"] = time.monotonic() - started
+        dialog["text"] = result.inner_text()
+        dialog["overflow"] = result.evaluate(
+            "node => Math.max(0, ...[...node.querySelectorAll('pre')].map(p => p.scrollWidth - p.clientWidth))")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "validate.png"))
     outcome = "success" if "validation-success" in result.get_attribute("class").split() else "failed"
     page.keyboard.press("Escape")
     return outcome
@@ -338,6 +348,28 @@ def test_validate_button_fails_a_released_stub(page, lab):
     stub = sorted((ROOT / course.RELEASE).glob("*/*.ipynb"))[0]
     open_notebook(page, lab, stub.relative_to(ROOT).as_posix())
     assert validate(page) == "failed"
+
+
+@pytest.mark.parametrize("assignment", ["04_pipeline", "05_learned"])
+def test_validate_dialog_names_the_written_questions_and_the_failing_tests(page, lab, assignment):
+    """The Validate dialog on a released stub, as a student reads it: each failing test cell with
+    its message, each written question by its number and first sentence, who grades those, whether
+    every autograded test passes; no line cut off. (Its time is printed: the goal is 10 s.)"""
+    open_notebook(page, lab, f"{course.RELEASE}/{assignment}/{assignment}.ipynb")
+    dialog: dict = {}
+    assert validate(page, dialog) == "failed"
+    print(f"Validate dialog of {assignment}: {dialog['seconds']:.1f} s")
+    text = dialog["text"]
+    tests = [c for c in read_notebook(ROOT / course.RELEASE / assignment / f"{assignment}.ipynb").cells
+             if c.cell_type == "code" and course.nbgrader_meta(c).get("grade")]
+    for cell in tests:
+        assert f"Test cell {course.nbgrader_meta(cell)['grade_id']}" in text
+    questions = re.findall(r"Written answer not given yet: (Question \d+ \(\d+ points?\): [^\n]+)", text)
+    assert len(questions) >= 2 and len(set(questions)) == len(questions), text
+    assert text.count("graded by your instructor") == len(questions)
+    assert f"Not every autograded test passes yet: {len(tests)} of {len(tests)} test cells fail" in text
+    assert "YOUR ANSWER HERE\n\n(A written" not in text and "Traceback" not in text
+    assert dialog["overflow"] <= 2, f"lines cut off in the dialog by {dialog['overflow']} px"
 
 
 def test_formgrader_shows_the_class_and_scores(page, instructor_lab):
