@@ -256,6 +256,16 @@ def pipeline_run():
     plt.close("all")
 
 
+def _saved(fig, name: str):
+    """``fig`` also written to artifacts/figures/NAME.png, to look at."""
+    from conftest import ROOT
+
+    folder = ROOT / "artifacts" / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.savefig(folder / f"{name}.png")
+    return fig
+
+
 def _text_overlaps(texts, renderer) -> list[tuple[str, str]]:
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text() and t.get_visible()]
     return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
@@ -263,6 +273,7 @@ def _text_overlaps(texts, renderer) -> list[tuple[str, str]]:
 
 def test_notebook_5_consistency_legend_covers_no_line(learned_run):
     (fig,) = learned_run["display_consistency_plot"]["figures"]
+    _saved(fig, "05_consistency")
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     (ax,) = [a for a in fig.axes if a.get_legend() is not None]
@@ -278,6 +289,7 @@ def test_notebook_5_consistency_legend_covers_no_line(learned_run):
 
 def test_notebook_5_stride_heatmap_scale_reaches_the_largest_value(learned_run):
     (fig,) = learned_run["display_stride_heatmap"]["figures"]
+    _saved(fig, "05_stride_heatmap")
     meshes = [c for ax in fig.axes if ax.get_label() != "<colorbar>" for c in ax.collections
               if hasattr(c, "get_clim") and c.get_array() is not None]
     assert len(meshes) == 2, meshes
@@ -306,12 +318,13 @@ def test_notebook_5_prints_what_a_slider_move_costs(learned_run, cell, control):
 def test_notebook_4_colour_bar_numbers_do_not_collide(pipeline_run):
     figures = [f for cell in pipeline_run.values() for f in cell["figures"]]
     checked = 0
-    for fig in figures:
+    for number, fig in enumerate(figures):
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         labels = [t for ax in fig.axes for child in ax.child_axes for t in child.get_xticklabels()]
         if labels:
             checked += 1
+            _saved(fig, f"04_colour_bars_{number}")
             assert _text_overlaps(labels, renderer) == []
             boxes = sorted((t.get_window_extent(renderer) for t in labels if t.get_text()), key=lambda b: b.x0)
             gaps = [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:]) if abs(a.y0 - b.y0) < 1]
