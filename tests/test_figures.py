@@ -332,3 +332,26 @@ def test_notebook_4_colour_bar_numbers_do_not_collide(pipeline_run):
     assert checked >= 1
     assert re.search(r"one move of the dx control redraws the figure in \d+ ms",
                      pipeline_run["display_pipeline_44"]["printed"])
+
+
+def test_time_updates_times_moves_after_the_first_draw_and_puts_the_control_back():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    shown = ax.imshow(np.zeros((8, 8)), vmin=0, vmax=1)
+    calls = []
+
+    def draw(x, kind):
+        calls.append((x, kind))
+        shown.set_data(np.full((8, 8), x / 10))
+        return [shown]
+
+    live = LiveFigure(draw, x=widgets.IntSlider(value=9, min=0, max=10), kind=widgets.Dropdown(options=["a", "b"]))
+    first = len(calls)
+    seconds, count = live.time_updates("x", moves=4)
+    assert count == 4 and seconds > 0 and live.controls["x"].value == 9
+    assert [x for x, _ in calls[first:first + 4]] == [8, 7, 6, 5]   # away from the end it would pass
+    assert live.time_updates("kind", moves=3)[1] == 3 and live.controls["kind"].value == "a"
+    assert re.fullmatch(r"one move of the x control redraws the figure in \d+ ms \(median of 5 moves, after the "
+                        r"first draw\)", live.update_time_line("x"))
+    with pytest.raises(ValueError, match="no control named 'y'"):
+        live.time_updates("y")
+    plt.close(fig)
