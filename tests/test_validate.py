@@ -150,3 +150,27 @@ def test_nbgrader_validate_command_uses_the_course_validator(lab_root):
                            f"{course.RELEASE}/{ASSIGNMENTS[0]}/{ASSIGNMENTS[0]}.ipynb"],
                           cwd=lab_root, capture_output=True, text=True, timeout=300)
     assert "Written answer not given yet: Question 1" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+#: The lab's Validate, in a process where the grading and test layers' modules cannot be imported:
+#: the student's environment (requirements.txt) is all the course's Validator needs.
+STUDENT_ONLY = """
+import json, logging, sys, types
+for name in ("nh3", "celery", "redis", "kombu", "psycopg2", "latex2mathml", "pytest", "playwright"):
+    sys.modules[name] = None
+from nbgrader.server_extensions.validate_assignment import handlers
+handler = types.SimpleNamespace(root_dir=".", log=logging.getLogger("validate"),
+                                load_config=lambda: handlers.ValidateAssignmentHandler.load_config(None))
+print(json.dumps(handlers.ValidateAssignmentHandler.validate_notebook(handler, sys.argv[1])))
+"""
+
+
+def test_validate_needs_only_the_students_environment(lab_root):
+    import json
+
+    done = subprocess.run([sys.executable, "-c", STUDENT_ONLY, f"{course.RELEASE}/{ASSIGNMENTS[-1]}/{ASSIGNMENTS[-1]}.ipynb"],
+                          cwd=lab_root, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["success"], answer
+    assert any(e["source"].startswith("Written answer not given yet: Question 1") for e in answer["value"]["failed"])
