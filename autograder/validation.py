@@ -34,6 +34,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, Execute
 from nbgrader.validator import Validator
+from traitlets import List
 
 #: What a cell that Validate did not run shows.
 SKIP_NOTE = "not run by Validate: display only (run it yourself to see it)"
@@ -68,7 +69,8 @@ def released_display_cells(nb: NotebookNode) -> dict[str, str]:
         meta = _cell_meta(cell)
         if (cell.cell_type == "code" and DISPLAY_TAG in cell.get("metadata", {}).get("tags", [])
                 and meta.get("locked") and not meta.get("grade") and not meta.get("solution")
-                and meta.get("grade_id") and meta.get("checksum", utils.compute_checksum(cell)) == utils.compute_checksum(cell)):
+                and meta.get("grade_id")
+                and meta.get("checksum", utils.compute_checksum(cell)) == utils.compute_checksum(cell)):
             cells[meta["grade_id"]] = cell.source
     return cells
 
@@ -188,20 +190,18 @@ def report(nb: NotebookNode, failed: list[NotebookNode], extract_error) -> list[
 class CourseValidator(Validator):
     """nbgrader's Validator, with :class:`PlannedExecute` and the course's report."""
 
-    preprocessors = [CheckCellMetadata, ClearOutput, PlannedExecute]
+    preprocessors = List([CheckCellMetadata, ClearOutput, PlannedExecute])
 
-    def _get_failed_cells(self, nb: NotebookNode) -> list[NotebookNode]:
-        failed = super()._get_failed_cells(nb)
-        self._report_on = nb
-        return failed
+    def _preprocess(self, nb: NotebookNode) -> NotebookNode:
+        self._validated = super()._preprocess(nb)
+        return self._validated
 
     def validate(self, filename: str) -> dict[str, list[dict[str, str]]]:
-        self._report_on = None
+        self._validated = None
         results = super().validate(filename)
-        if results.get("failed") and self._report_on is not None:
-            nb = self._report_on
-            failed = [c for c in super()._get_failed_cells(nb)]
-            results["failed"] = report(nb, failed, self._extract_error)
+        if results.get("failed") and self._validated is not None:
+            nb = self._validated
+            results["failed"] = report(nb, self._get_failed_cells(nb), self._extract_error)
         return results
 
 
