@@ -214,6 +214,11 @@ def test_prepare_draws_a_layout_ahead_without_changing_what_is_shown():
     plt.close("all")
 
 
+#: Tests that run a solution notebook in this process (a minute or two each): on one test worker,
+#: so that each notebook runs once.
+NOTEBOOK_RUNS = pytest.mark.xdist_group("notebook-figures")
+
+
 def run_notebook(name: str) -> dict[str, dict]:
     """Every code cell of the solution notebook ``name`` run in this process, as the lab runs
     them (figures drawn with Agg, widgets built but not shown): per cell grade_id (or id), the
@@ -229,7 +234,8 @@ def run_notebook(name: str) -> dict[str, dict]:
     nb = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
     namespace: dict = {"display": lambda *a, **k: None, "__name__": "__main__"}
     cells: dict[str, dict] = {}
-    with mock.patch.object(plt, "show", lambda *a, **k: None), \
+    # the notebook's style settings (seaborn's theme...) stay inside: the other tests see the defaults
+    with matplotlib.rc_context(), mock.patch.object(plt, "show", lambda *a, **k: None), \
             mock.patch("IPython.display.display", namespace["display"]):
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -271,6 +277,7 @@ def _text_overlaps(texts, renderer) -> list[tuple[str, str]]:
     return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
 
 
+@NOTEBOOK_RUNS
 def test_notebook_5_consistency_legend_covers_no_line(learned_run):
     (fig,) = learned_run["display_consistency_plot"]["figures"]
     _saved(fig, "05_consistency")
@@ -287,6 +294,7 @@ def test_notebook_5_consistency_legend_covers_no_line(learned_run):
     assert legend.x1 <= fig.bbox.x1 + 1, "the legend is cut off at the figure's edge"
 
 
+@NOTEBOOK_RUNS
 def test_notebook_5_stride_heatmap_scale_reaches_the_largest_value(learned_run):
     (fig,) = learned_run["display_stride_heatmap"]["figures"]
     _saved(fig, "05_stride_heatmap")
@@ -300,6 +308,7 @@ def test_notebook_5_stride_heatmap_scale_reaches_the_largest_value(learned_run):
         assert low <= float(np.min(mesh.get_array())) and high >= largest, (mesh.get_clim(), largest)
 
 
+@NOTEBOOK_RUNS
 def test_notebook_5_weight_sharing_table_orders_shifts_by_number(learned_run):
     table = learned_run["display_weight_sharing"]["namespace"]["weight_sharing_table"]
     shifts = [tuple(int(v) for v in label.strip("()").split(",")) for label in table.columns]
@@ -308,6 +317,7 @@ def test_notebook_5_weight_sharing_table_orders_shifts_by_number(learned_run):
     assert printed.index("(0, 1)") < printed.index("(3, 5)") < printed.index("(16, 16)")
 
 
+@NOTEBOOK_RUNS
 @pytest.mark.parametrize("cell, control", [("display_padding_explorer", "col")])
 def test_notebook_5_prints_what_a_slider_move_costs(learned_run, cell, control):
     printed = learned_run[cell]["printed"]
@@ -315,6 +325,7 @@ def test_notebook_5_prints_what_a_slider_move_costs(learned_run, cell, control):
                      r"after the first draw\)", printed), printed
 
 
+@NOTEBOOK_RUNS
 def test_notebook_4_colour_bar_numbers_do_not_collide(pipeline_run):
     figures = [f for cell in pipeline_run.values() for f in cell["figures"]]
     checked = 0

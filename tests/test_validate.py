@@ -43,15 +43,19 @@ def lab_validate(root: Path, relative: str) -> dict:
     return answer["value"]
 
 
-@pytest.fixture(scope="module")
-def lab_root(tmp_path_factory, request):
-    root = copy_course(tmp_path_factory.mktemp("validate") / "course")
-    saved = Path.cwd()
-    import os
+#: one copy of the course for the file's tests, on one test worker
+pytestmark = pytest.mark.xdist_group("validate")
 
-    os.chdir(root)   # the server's folder: where the handler looks for nbgrader_config.py
-    request.addfinalizer(lambda: os.chdir(saved))
-    return root
+
+@pytest.fixture(scope="module")
+def course_copy(tmp_path_factory) -> Path:
+    return copy_course(tmp_path_factory.mktemp("validate") / "course")
+
+
+@pytest.fixture
+def lab_root(course_copy, monkeypatch) -> Path:
+    monkeypatch.chdir(course_copy)   # the server's folder: where the handler looks for nbgrader_config.py
+    return course_copy
 
 
 def _written(assignment: str) -> list[str]:
