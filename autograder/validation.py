@@ -207,47 +207,8 @@ class CourseValidator(Validator):
 
 def install() -> None:
     """Make nbgrader's Validate handler (JupyterLab's button) and ``nbgrader validate`` build a
-    :class:`CourseValidator`, and the handler validate in a thread, so that the server goes on
-    serving (the notebook's kernel, saving) while it runs (idempotent; only modules already
-    imported are changed)."""
+    :class:`CourseValidator` (idempotent; only modules already imported are changed)."""
     for name in ("nbgrader.server_extensions.validate_assignment.handlers", "nbgrader.apps.validateapp"):
         module = sys.modules.get(name)
         if module is not None and getattr(module, "Validator", None) is not CourseValidator:
             module.Validator = CourseValidator
-    handlers = sys.modules.get("nbgrader.server_extensions.validate_assignment.handlers")
-    if handlers is not None and not getattr(handlers.ValidateAssignmentHandler.post, _INSTALLED, False):
-        handlers.ValidateAssignmentHandler.post = _nonblocking_post()
-
-
-def _nonblocking_post():
-    """nbgrader's ``ValidateAssignmentHandler.post``, with the validation run in a thread."""
-    import json
-
-    from tornado import web
-    from tornado.ioloop import IOLoop
-
-    @web.authenticated
-    async def post(self):
-        try:
-            path = self.get_argument("path")
-        except web.MissingArgumentError:
-            path = self.get_json_body()["path"]
-        output = await IOLoop.current().run_in_executor(None, self.validate_notebook, path)
-        self.finish(json.dumps(output))
-
-    setattr(post, _INSTALLED, True)
-    return post
-
-
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    """This module is also a Jupyter server extension (the student's lab enables it in
-    ``.lab/student/jupyter_server_config.json``): it installs the course's Validate at the
-    server's start, before the first click."""
-    return [{"module": "autograder.validation"}]
-
-
-def _load_jupyter_server_extension(serverapp: Any) -> None:
-    import nbgrader.server_extensions.validate_assignment.handlers  # noqa: F401 - what install() changes
-
-    install()
-    serverapp.log.info("The course's Validate (autograder.validation) is installed")
