@@ -10,7 +10,8 @@ message the student reads. If no visible cell fails, the instructor's test cells
 hidden tests) give the message that grading reports.
 
 * the **visible catch rate** is the share of ``tests/submissions`` fixtures that fail a visible
-  test cell; it must be at least :data:`MINIMUM_CATCH_RATE`;
+  test cell; it must be at least :data:`MINIMUM_CATCH_RATE` over all of them, and at least
+  :data:`MINIMUM_CATCH_RATE_PER_FUNCTION` for each graded function on its own;
 * :data:`HINTS` says, for every mistake, what the message must say; a fixture without an entry
   fails the test, so a new fixture needs its hint written down.
 
@@ -41,6 +42,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 FIRST = ROOT / "tests" / "submissions"
 SECOND = ROOT / "tests" / "submissions_v2"
 MINIMUM_CATCH_RATE = 0.90
+MINIMUM_CATCH_RATE_PER_FUNCTION = 0.80
 
 
 @functools.cache
@@ -136,41 +138,57 @@ def outcome(path: Path) -> Outcome:
 # mistake (tests/submissions and tests/submissions_v2) must match the same entry.
 # --------------------------------------------------------------------------------------
 HINTS: dict[str, str] = {
+    "avg_pool2d/accepts_bool": r"False should raise TypeError.*True and False are ints",
     "avg_pool2d/ceil_mode": r"leftover .* dropped",
     "avg_pool2d/divides_by_4": r"size \* size = 9, not by 4",
+    "avg_pool2d/divides_input_in_place": r"avg_pool2d changed its input array.*not a copy when x is float64",
+    "avg_pool2d/loops_swapped_shape": r"height and width are swapped",
     "avg_pool2d/max": r"MAXIMUM of each tile",
     "avg_pool2d/no_size_check": r"smaller than a 2 x 2 window.*raise ValueError",
+    "avg_pool2d/rejects_numpy_int": r"NumPy integers are integers too",
     "avg_pool2d/reshape_order": r"\(rows, cols, size, size\)",
     "avg_pool2d/stride_1": r"moves by its own size \(stride 2\)",
     "avg_pool2d/uint8_sum": r"uint8 sums wrap around.*float",
+    "avg_pool2d/zero_size": r"size=0\) should raise ValueError.*at least 1",
     "brightest_pixel/abs": r"largest of negative numbers",
     "brightest_pixel/column_major": r"first one row by row",
     "brightest_pixel/flat_index": r"should return a tuple of two Python ints",
     "brightest_pixel/last_tie": r"first one row by row",
+    "brightest_pixel/loops_empty": r"empty image has no brightest pixel",
+    "brightest_pixel/loops_swapped_shape": r"height and width swapped",
     "brightest_pixel/no_ndim_check": r"image is 2-D.*raise ValueError",
     "brightest_pixel/numpy_ints": r"not Python ints",
     "brightest_pixel/returns_list": r"should return a tuple",
     "brightest_pixel/swapped": r"row first",
     "convolve2d/flips_columns_only": r"Flip BOTH axes",
+    "convolve2d/flips_float_kernel_in_place": r"convolve2d changed its input array.*not a copy when x is float64",
     "convolve2d/flips_kernel_in_place": r"convolve2d changed its input array",
     "convolve2d/flips_rows_only": r"not flipped left to right",
     "convolve2d/ignores_padding": r"pass padding on",
     "convolve2d/negates": r"negating the result is not flipping",
     "convolve2d/no_flip": r"this is correlate2d's result",
+    "convolve2d/no_ndim_check": r"IndexError.*check kernel\.ndim BEFORE\s+flipping",
     "convolve2d/rot90": r"rotating by 90 degrees is not flipping",
     "convolve2d/transpose": r"transposing .* is not flipping",
+    "correlate2d/accepts_1d_kernel": r"kernel must be 2-D too",
     "correlate2d/clips_to_uint8_range": r"stopped at 255",
+    "correlate2d/even_check_same_only": r'padding="wrap"\) should raise ValueError.*both need odd kernel sizes',
+    "correlate2d/fit_check_height_only": r"WIDER than the image",
+    "correlate2d/fit_check_ignores_padding": r'only "valid" needs the kernel to fit',
     "correlate2d/flipped_kernel": r"you flipped the kernel: that is convolution",
     "correlate2d/keeps_integer_dtype": r"should be floating point",
+    "correlate2d/loops_swapped_shape": r"height from the image's height H = image\.shape\[0\]",
     "correlate2d/modifies_input": r"correlate2d changed its input array",
     "correlate2d/no_even_check": r"need odd kernel sizes",
     "correlate2d/no_size_check": r"kernel taller or wider than the image",
     "correlate2d/off_by_one_shape": r"\(H - kh \+ 1, W - kw \+ 1\)",
     "correlate2d/opencv_default": r"stopped at 255.*CV_64F",
+    "correlate2d/padding_any_case": r"lowercase strings.*no \.lower\(\)",
     "correlate2d/reflect_padding": r"ZEROS",
     "correlate2d/relu_inside": r"keep the negative values \(no ReLU",
     "correlate2d/seed_full_size_zero_border": r"smaller than the image \(no border\)",
     "correlate2d/square_kernel_only": r"height and width separately",
+    "correlate2d/wrap_by_concatenation": r"more rows of circular padding than the image has",
     "correlate2d/wrap_is_zero": r"pads circularly",
     "cosine_similarity/absolute": r"do not take the absolute value",
     "cosine_similarity/dot_product": r"divide it by both norms",
@@ -181,6 +199,7 @@ HINTS: dict[str, str] = {
     "cosine_similarity/squared_norms": r"squared norms",
     "cosine_similarity/uint8_overflow": r"uint8 products wrap around",
     "cosine_similarity/warns_for_zero_norm": r"divided by zero.*return 0\.0",
+    "equivariance_error/accepts_bool": r"True and False are ints",
     "equivariance_error/accepts_float_shifts": r"should raise TypeError.*whole numbers",
     "equivariance_error/l2_norm": r"Euclidean norm",
     "equivariance_error/mean": r"MEAN absolute difference",
@@ -188,6 +207,8 @@ HINTS: dict[str, str] = {
     "equivariance_error/no_shape_check": r"compare the shape of f's result",
     "equivariance_error/output_not_shifted": r"shift f's output too",
     "equivariance_error/output_shifted_back": r"shifted the opposite way",
+    "equivariance_error/rejects_numpy_int": r"NumPy integers are integers too",
+    "equivariance_error/size_check_only": r"Compare\s+the shapes .* not the sizes",
     "equivariance_error/sum": r"SUM of the absolute differences",
     "equivariance_error/swapped_axes": r"dy and dx are swapped",
     "equivariance_error/zero_fill_shift": r"filled the vacated pixels with 0: shift circularly",
@@ -201,21 +222,27 @@ HINTS: dict[str, str] = {
     "feature_pipeline/one_round_too_many": r"pool_iterations=0 means no pooling",
     "feature_pipeline/pools_the_image_first": r"pooled the photo and filtered afterwards",
     "feature_pipeline/same_padding": r'"valid" padding: a 6 x 8 image',
+    "image_distance/broadcasts": r"broadcasting .* not the same shape",
     "image_distance/l1": r"absolute differences \(L1\)",
     "image_distance/modifies_input": r"image_distance changed its input array",
     "image_distance/returns_array": r"should return a float",
+    "image_distance/returns_float32": r"should return a float, but it returned numpy\.float32",
     "image_distance/root_mean_square": r"root MEAN square",
     "image_distance/size_check": r"compare the shapes \(not just the sizes\)",
     "image_distance/squared": r"squared distance: take the square root",
     "image_distance/uint8_overflow": r"uint8 arithmetic wraps around.*float BEFORE subtracting",
+    "max_pool2d/accepts_bool": r"False should raise TypeError.*True and False are ints",
     "max_pool2d/average": r"MEAN of each tile",
     "max_pool2d/ceil_mode": r"no partial tiles",
     "max_pool2d/keeps_dtype": r"should be floating point",
+    "max_pool2d/loops_swapped_shape": r"height and width are swapped",
     "max_pool2d/min_pooling": r"MINIMUM of each tile",
     "max_pool2d/modifies_input": r"max_pool2d changed its input array",
+    "max_pool2d/negative_size": r"size=0\) should raise ValueError.*negative",
     "max_pool2d/no_crop": r"cannot reshape",
     "max_pool2d/no_size_check": r"smaller than a 2 x 2 window",
     "max_pool2d/only_size_2": r"use the size argument",
+    "max_pool2d/rejects_numpy_int": r"NumPy integers are integers too",
     "max_pool2d/reshape_order": r"\(rows, cols, size, size\)",
     "max_pool2d/stride_1": r"moves by its own size \(stride 2\)",
     "max_pool2d/transposed": r"transposed",
@@ -226,23 +253,32 @@ HINTS: dict[str, str] = {
     "relu/leaky": r"negative values become 0",
     "relu/minimum": r"negative values become 0",
     "relu/modifies_input": r"relu changed its input array",
+    "relu/returns_input_when_nonnegative": r"shares memory with its input",
+    "relu/threshold": r"no tolerance",
+    "repeated_max_pool/accepts_bool": r"True and False are ints",
     "repeated_max_pool/average": r"level 1 is max_pool2d\(level 0\)",
+    "repeated_max_pool/first_level_shares_input": r"\[0\] returned an array that shares memory with its input",
     "repeated_max_pool/ignores_size": r"pass size on",
-    "repeated_max_pool/input_not_copied": r"floating point",
+    "repeated_max_pool/inline_swapped_shape": r"height and width are swapped",
+    "repeated_max_pool/input_not_copied": r"\[0\] returned an array that shares memory with its input \(a view, or the input itself\)",
     "repeated_max_pool/missing_input": r"the input first",
     "repeated_max_pool/negative_iterations": r"negative number of iterations",
     "repeated_max_pool/one_too_many": r"one pooled level per iteration",
     "repeated_max_pool/pools_original": r"pools level 1 .* not the original image",
+    "repeated_max_pool/rejects_numpy_int": r"NumPy integers are integers too",
     "repeated_max_pool/returns_tuple": r"should return a list",
     "repeated_max_pool/stops_early": r"let that error through",
+    "translate/accepts_bool": r"True and False are ints",
     "translate/accepts_float_shifts": r"should raise TypeError.*whole numbers",
     "translate/always_wrap": r"wrapped around.*fills the vacated pixels with 0",
+    "translate/atleast_2d": r"1-D row is not an image",
     "translate/direction": r"moved up and left",
     "translate/ignores_mode": r'mode="wrap" was ignored',
     "translate/keeps_dtype": r"should be floating point",
     "translate/large_shifts": r"np\.roll.*larger than the image",
     "translate/modifies_input": r"translate changed its input array",
     "translate/off_by_one": r"off-by-one",
+    "translate/rejects_numpy_int": r"NumPy integers are integers too",
     "translate/swapped_axes": r"dy and dx are swapped",
     "translate/view_for_zero_shift": r"shares memory with its input",
     # notebook 5
@@ -285,6 +321,17 @@ def test_visible_catch_rate():
     rate = 1 - len(missed) / len(wrong)
     print(f"visible catch rate: {len(wrong) - len(missed)} of {len(wrong)} = {rate:.1%}; missed: {missed}")
     assert rate >= MINIMUM_CATCH_RATE, f"visible catch rate {rate:.1%}; missed by the visible tests: {missed}"
+
+
+@pytest.mark.parametrize("function", sorted({p.parent.name for p in fixtures(FIRST)}))
+def test_visible_catch_rate_per_function(function):
+    """No function's mistakes hide behind the others': each one's visible tests catch most of its own."""
+    wrong = [p for p in fixtures(FIRST) if p.parent.name == function]
+    missed = [name(p) for p in wrong if not outcome(p).visible]
+    rate = 1 - len(missed) / len(wrong)
+    print(f"{function}: visible catch rate {len(wrong) - len(missed)} of {len(wrong)} = {rate:.1%}; missed: {missed}")
+    assert rate >= MINIMUM_CATCH_RATE_PER_FUNCTION, (
+        f"{function}: visible catch rate {rate:.1%}; missed by the visible tests: {missed}")
 
 
 def _hint_case(path: Path):
