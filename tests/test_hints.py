@@ -14,6 +14,10 @@ hidden tests) give the message that grading reports.
 * :data:`HINTS` says, for every mistake, what the message must say; a fixture without an entry
   fails the test, so a new fixture needs its hint written down.
 
+A folder ``<function>_nb<N>`` holds implementations of a function that notebook N asks for again
+(notebook 4 has its own copies of ``correlate2d``, ``relu`` and ``max_pool2d``): they are replayed
+in that notebook, against its own test cells of the function.
+
 Nothing here starts a kernel or nbgrader: the whole file runs in a few seconds.
 ``tests/test_grading.py`` proves the same fixtures through the real grading path.
 """
@@ -54,6 +58,19 @@ def homes() -> dict[str, tuple[str, str]]:
     return found
 
 
+@functools.cache
+def places() -> dict[str, tuple[str, str, str]]:
+    """Each fixture folder -> (function, assignment, notebook) where its implementations are replayed:
+    a function's own folder in its first notebook, ``<function>_nb<N>`` in notebook N's copy."""
+    found = {name: (name, *home) for name, home in homes().items()}
+    for assignment in course.assignments(ROOT):
+        for path in course.source_notebooks(ROOT, assignment):
+            for name in solution_cells(read(path)):
+                if homes()[name] != (assignment, path.stem):
+                    found[f"{name}_nb{int(path.stem.split('_')[0])}"] = (name, assignment, path.stem)
+    return found
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a student sees for one implementation: the first failing cell and its message."""
@@ -87,9 +104,9 @@ def _instructor_tests(assignment: str, notebook: str) -> dict[str, str]:
     return {course.nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if course.is_autograded_test(c)}
 
 
-def replay(function: str, source: str) -> Outcome:
-    """Run ``source`` as the student's ``function`` in its home notebook (see the module doc)."""
-    assignment, notebook = homes()[function]
+def replay(folder: str, source: str) -> Outcome:
+    """Run ``source`` as the student's function of a fixture ``folder`` in its notebook (see the module doc)."""
+    function, assignment, notebook = places()[folder]
     nb: nbformat.NotebookNode = demo.filled(ROOT, assignment, notebook, {function: source})
     namespace: dict = {"__name__": "__main__"}
     tests = []
@@ -118,7 +135,7 @@ def replay(function: str, source: str) -> Outcome:
 
 
 def fixtures(folder: Path, prefix: str = "wrong_") -> list[Path]:
-    return sorted(p for p in folder.glob(f"*/{prefix}*.py") if p.parent.name in homes())
+    return sorted(p for p in folder.glob(f"*/{prefix}*.py") if p.parent.name in places())
 
 
 def name(path: Path) -> str:
