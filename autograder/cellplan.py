@@ -20,9 +20,7 @@ only when the analysis below proves that nothing run after it can tell the diffe
 
 Every other cell (the student's solution cells, unlocked cells, the course's set-up cells) runs,
 in order. A cell that uses ``globals()``, ``exec`` or magics among the executed cells can reach
-any name, so then every marked cell runs; the one exception is the course's
-``in_place_of(globals(), "name", ...)`` (``coursekit.reference``), which reads the names it lists
-and replaces them for one block only, and counts as reading those names. Library functions (NumPy, Matplotlib, the course's
+any name, so then every marked cell runs. Library functions (NumPy, Matplotlib, the course's
 ``coursekit``...) are trusted not to change the arrays they are given unless listed in
 :data:`WRITES_ARGUMENTS` or called with ``out=``.
 """
@@ -47,9 +45,6 @@ DYNAMIC = frozenset({
     "get_ipython", "open", "input", "breakpoint", "exit", "quit", "__builtins__", "__dict__",
     "In", "Out", "_ih", "_oh", "_ii", "_iii", "_i", "_", "__", "___", "display_pub",
 })
-#: Imported context managers called as ``f(globals(), "name", ...)`` that read and, for one block,
-#: replace the listed names only (``coursekit.reference.in_place_of``).
-LENDERS = frozenset({"in_place_of"})
 #: Functions and methods that change a module's state or the outside world.
 STATE_CHANGING = frozenset({
     "seed", "use", "rc", "rcdefaults", "rc_file", "rc_context", "filterwarnings", "simplefilter",
@@ -127,21 +122,6 @@ class PlanCell:
     source: str
     skippable: bool = False                     # marked display-only (and verified as such)
     extra_reads: frozenset[str] = frozenset()  # names read on its behalf (the functions tests call)
-
-
-def _lent_names(node: ast.AST, imported: frozenset[str]) -> tuple[str, ...] | None:
-    """The names of ``in_place_of(globals(), "a", "b")`` when ``node`` is such a call of an
-    imported lender (:data:`LENDERS`) with string names only; None for any other node."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LENDERS
-            and node.func.id in imported and node.args and not node.keywords):
-        return None
-    first, rest = node.args[0], node.args[1:]
-    if not (isinstance(first, ast.Call) and isinstance(first.func, ast.Name) and first.func.id == "globals"
-            and not first.args and not first.keywords):
-        return None
-    if not rest or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in rest):
-        return None
-    return tuple(a.value for a in rest)
 
 
 def _chain(node: ast.expr) -> tuple[ast.expr, list[str]]:
@@ -381,8 +361,6 @@ class _Cell(ast.NodeVisitor):
 
     def _call(self, node: ast.Call) -> frozenset[str]:
         """Check one call; return the outside names its result may share objects with."""
-        if _lent_names(node, self.imported) is not None:   # reads the names it lends, nothing else
-            return frozenset()
         callee, attrs = _chain(node.func)
         shown = ast.unparse(node.func)
         given: set[str] = set()
@@ -651,13 +629,9 @@ def analyse(source: str, imported: Iterable[str] = (), defined: Iterable[str] = 
     if tree is None:
         return Facts(unsafe="uses IPython magics or shell commands, or does not parse", dynamic=True)
     nodes = list(_walk(tree))
-    imported = frozenset(imported)
-    lends = [(node, _lent_names(node, imported)) for node in nodes if isinstance(node, ast.Call)]
-    lends = [(node, lent) for node, lent in lends if lent is not None]
-    lenders_globals = {id(node.args[0].func) for node, _ in lends}
-    names = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in lenders_globals}
+    names = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     global_reads = _global_reads(tree)
-    reads = _exposed(tree.body, set()) | global_reads | {name for _, lent in lends for name in lent}
+    reads = _exposed(tree.body, set()) | global_reads
     attributes = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
     dynamic = bool(names & DYNAMIC) or bool(attributes & {"__dict__", "__globals__", "f_globals", "modules"}) or any(
         isinstance(n, (ast.ImportFrom)) and any(a.name == "*" for a in n.names) or

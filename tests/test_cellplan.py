@@ -77,17 +77,6 @@ def test_dynamic_names_in_an_executed_cell_make_every_marked_cell_run():
     assert not runs("x = 1", "%matplotlib inline\ny = 2")   # only how figures are shown
 
 
-def test_lending_reference_functions_reads_only_the_names_it_lends():
-    """``with in_place_of(globals(), "translate"):`` in a test cell reads ``translate``, nothing else."""
-    lend = "from coursekit.reference import in_place_of\n"
-    block = 'with in_place_of(globals(), "translate"):\n    moved = translate(coffee, 1, 1)\n'
-    assert not runs("x = 1", block, before=lend + STUDENT, tests=frozenset())
-    assert runs("translate = lambda image, dy, dx: image", block, before=lend + STUDENT, tests=frozenset())
-    assert runs("x = 1", 'with in_place_of(globals(), name):\n    pass\n', before=lend + STUDENT)
-    assert runs("x = 1", 'print(globals())\nwith in_place_of(globals(), "translate"):\n    pass\n',
-                before=lend + STUDENT)
-
-
 def test_magics_in_a_marked_cell_make_it_run():
     assert runs("%timeit translate(coffee, 1, 1)")
     assert runs("!rm data.npy")
