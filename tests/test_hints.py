@@ -15,6 +15,10 @@ hidden tests) give the message that grading reports.
 * :data:`HINTS` says, for every mistake, what the message must say; a fixture without an entry
   fails the test, so a new fixture needs its hint written down.
 
+A folder ``<function>_nb<N>`` holds implementations of a function that notebook N asks for again
+(notebook 4 has its own copies of ``correlate2d``, ``relu`` and ``max_pool2d``): they are replayed
+in that notebook, against its own test cells of the function.
+
 Nothing here starts a kernel or nbgrader: the whole file runs in a few seconds.
 ``tests/test_grading.py`` proves the same fixtures through the real grading path.
 """
@@ -56,6 +60,19 @@ def homes() -> dict[str, tuple[str, str]]:
     return found
 
 
+@functools.cache
+def places() -> dict[str, tuple[str, str, str]]:
+    """Each fixture folder -> (function, assignment, notebook) where its implementations are replayed:
+    a function's own folder in its first notebook, ``<function>_nb<N>`` in notebook N's copy."""
+    found = {name: (name, *home) for name, home in homes().items()}
+    for assignment in course.assignments(ROOT):
+        for path in course.source_notebooks(ROOT, assignment):
+            for name in solution_cells(read(path)):
+                if homes()[name] != (assignment, path.stem):
+                    found[f"{name}_nb{int(path.stem.split('_')[0])}"] = (name, assignment, path.stem)
+    return found
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a student sees for one implementation: the first failing cell and its message."""
@@ -89,9 +106,9 @@ def _instructor_tests(assignment: str, notebook: str) -> dict[str, str]:
     return {course.nbgrader_meta(c)["grade_id"]: c.source for c in nb.cells if course.is_autograded_test(c)}
 
 
-def replay(function: str, source: str) -> Outcome:
-    """Run ``source`` as the student's ``function`` in its home notebook (see the module doc)."""
-    assignment, notebook = homes()[function]
+def replay(folder: str, source: str) -> Outcome:
+    """Run ``source`` as the student's function of a fixture ``folder`` in its notebook (see the module doc)."""
+    function, assignment, notebook = places()[folder]
     nb: nbformat.NotebookNode = demo.filled(ROOT, assignment, notebook, {function: source})
     namespace: dict = {"__name__": "__main__"}
     tests = []
@@ -120,7 +137,7 @@ def replay(function: str, source: str) -> Outcome:
 
 
 def fixtures(folder: Path, prefix: str = "wrong_") -> list[Path]:
-    return sorted(p for p in folder.glob(f"*/{prefix}*.py") if p.parent.name in homes())
+    return sorted(p for p in folder.glob(f"*/{prefix}*.py") if p.parent.name in places())
 
 
 def name(path: Path) -> str:
@@ -192,8 +209,13 @@ HINTS: dict[str, str] = {
     "correlate2d/wrap_is_zero": r"pads circularly",
     "cosine_similarity/absolute": r"do not take the absolute value",
     "cosine_similarity/dot_product": r"divide it by both norms",
+    "cosine_similarity/epsilon": r"instead of adding an epsilon",
+    "cosine_similarity/float32_result": r"returned numpy\.float32",
+    "cosine_similarity/keeps_float32": r"<float32 a>.*should return a float, but it returned numpy\.float32",
+    "cosine_similarity/int_zero": r"should return a float, but it returned int",
     "cosine_similarity/nan_for_zero_norm": r"return 0\.0, not nan",
     "cosine_similarity/no_clip": r"clip the result",
+    "cosine_similarity/normalises_in_place": r"cosine_similarity changed its input array",
     "cosine_similarity/pearson": r"subtracted the means.*Pearson",
     "cosine_similarity/size_check_only": r"compare a\.shape with b\.shape",
     "cosine_similarity/squared_norms": r"squared norms",
@@ -213,15 +235,21 @@ HINTS: dict[str, str] = {
     "equivariance_error/swapped_axes": r"dy and dx are swapped",
     "equivariance_error/zero_fill_shift": r"filled the vacated pixels with 0: shift circularly",
     "feature_pipeline/abs_instead_of_relu": r"abs\(\) instead of the ReLU",
+    "feature_pipeline/accepts_bool": r"= True should raise TypeError.*True and False are ints",
+    "feature_pipeline/accepts_negative": r"negative number of pooling rounds",
     "feature_pipeline/average_pooling": r"MEAN of the last tile",
     "feature_pipeline/ceil_mode": r"leftover column .* must be dropped",
+    "feature_pipeline/converts_color": r"images are 2-D.*colour image",
     "feature_pipeline/convolution": r"kernel was flipped",
     "feature_pipeline/modifies_input": r"feature_pipeline changed its input array",
     "feature_pipeline/no_relu": r"the ReLU is missing",
     "feature_pipeline/one_round_short": r"pool exactly pool_iterations times",
     "feature_pipeline/one_round_too_many": r"pool_iterations=0 means no pooling",
+    "feature_pipeline/pads_small_images": r"does not fit in 2 rows.*do not pad",
     "feature_pipeline/pools_the_image_first": r"pooled the photo and filtered afterwards",
+    "feature_pipeline/rejects_numpy_int": r"NumPy integers are integers too",
     "feature_pipeline/same_padding": r'"valid" padding: a 6 x 8 image',
+    "feature_pipeline/stops_when_too_small": r"do not stop pooling early",
     "image_distance/broadcasts": r"broadcasting .* not the same shape",
     "image_distance/l1": r"absolute differences \(L1\)",
     "image_distance/modifies_input": r"image_distance changed its input array",
@@ -281,32 +309,65 @@ HINTS: dict[str, str] = {
     "translate/rejects_numpy_int": r"NumPy integers are integers too",
     "translate/swapped_axes": r"dy and dx are swapped",
     "translate/view_for_zero_shift": r"shares memory with its input",
+    # notebook 4's own copies of correlate2d, relu and max_pool2d (tests/submissions/<function>_nb4)
+    "correlate2d_nb4/converts_color": r"images are 2-D.*do not turn a colour image into grey",
+    "correlate2d_nb4/flipped_kernel": r"you flipped the kernel: that is convolution",
+    "correlate2d_nb4/modifies_float64_input": r"correlate2d changed its input array",
+    "correlate2d_nb4/no_size_check": r"kernel taller or wider than the image",
+    "correlate2d_nb4/swapped_height_width": r"height and width are swapped",
+    "correlate2d_nb4/wrap_is_zero": r"pads circularly",
+    "max_pool2d_nb4/ceil_mode": r"no partial tiles",
+    "max_pool2d_nb4/no_size_check": r"narrower or lower than the 2 x 2 window.*raise ValueError",
+    "max_pool2d_nb4/rejects_numpy_size": r"numpy\.int64\(2\) raised TypeError.*NumPy integers are integers too",
+    "max_pool2d_nb4/swapped_height_width": r"height and width swapped",
+    "max_pool2d_nb4/zero_start": r"running maximum at 0",
+    "relu_nb4/abs": r"not abs\(\)",
+    "relu_nb4/clips_to_uint8_range": r"no upper limit",
+    "relu_nb4/keeps_dtype": r"should be floating point",
+    "relu_nb4/leaky": r"leaky ReLU",
+    "relu_nb4/modifies_float64_input": r"relu changed its input array",
     # notebook 5
+    "consistency/accepts_bool": r"= True should raise TypeError",
     "consistency/accepts_float_shifts": r"shifts are whole numbers",
     "consistency/count_not_fraction": r"NUMBER of images.*FRACTION",
     "consistency/counts_changes": r"label CHANGES.*stays the SAME",
+    "consistency/empty_list_only": r"empty 3-D array has no images",
+    "consistency/no_ndim_check": r"every image must be 2-D",
     "consistency/opposite_direction": r"not by \(-dy, -dx\)",
+    "consistency/rejects_numpy_shift": r"NumPy integers are integers too",
     "consistency/roll_flattened": r"FLATTENED image.*axis=\(0, 1\)",
+    "consistency/rolls_the_stack": r"moved along the stack.*image index",
+    "consistency/shifts_stack_in_place": r"consistency changed its input array",
     "consistency/zero_fill": r"zeros instead of wrapping around",
     "consistency/modifies_input": r"changed its input",
     "consistency/no_empty_check": r"no images.*raise ValueError",
     "consistency/swapped_axes": r"dy and dx are swapped",
     "conv_output_size/accepts_bool": r"True is an int",
-    "conv_output_size/ceil": r"31 // 2",
+    "conv_output_size/accepts_negative_padding": r"negative padding is not padding",
+    "conv_output_size/ceil": r"rounded up \(ceil\)",
+    "conv_output_size/fit_ignores_padding": r"not kernel > size",
     "conv_output_size/no_fit_check": r"does not fit",
     "conv_output_size/no_plus_one": r"forgot the \+ 1",
     "conv_output_size/no_type_check": r"whole numbers",
+    "conv_output_size/numpy_arguments_numpy_result": r"NumPy integers 32, 3, 1, 2.*Python int.*int\(\.\.\.\)",
     "conv_output_size/numpy_int": r"Python int",
     "conv_output_size/padding_once": r"BOTH sides",
+    "conv_output_size/rejects_numpy_int": r"NumPy integers are integers too",
     "conv_output_size/true_division": r"integer division",
-    "strided_correlate2d/accepts_bool": r"True\) should raise TypeError",
-    "strided_correlate2d/ceil_shape": r"expected shape is \(3, 3\)",
+    "strided_correlate2d/accepts_bool": r"= True should raise TypeError.*True and False are ints",
+    "strided_correlate2d/accepts_negative_stride": r"stride below 1",
+    "strided_correlate2d/ceil_shape": r"round the output size down",
+    "strided_correlate2d/fit_check_height_only": r"height AND its width",
     "strided_correlate2d/flipped_kernel": r"image\[2i, 2j\] - image\[2i \+ 1, 2j \+ 1\]",
     "strided_correlate2d/keeps_integer_dtype": r"floating point",
     "strided_correlate2d/modifies_input": r"float64 image.*changed its input",
+    "strided_correlate2d/no_ndim_check": r"images are 2-D",
     "strided_correlate2d/no_stride_check": r"1\.5\) should raise TypeError",
     "strided_correlate2d/offset": r"Start at row and column 0",
+    "strided_correlate2d/rejects_numpy_stride": r"NumPy integers are integers too",
     "strided_correlate2d/stride_rows_only": r"BOTH axes",
+    "strided_correlate2d/subsamples_image_first": r"subsampled the image before correlating",
+    "strided_correlate2d/swapped_height_width": r"height and width are swapped",
 }
 #: Mistakes whose message does not name the fault yet (the student reads a generic or misleading
 #: hint, or only the hidden tests catch them): known gaps, kept visible as expected failures
