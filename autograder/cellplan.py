@@ -622,6 +622,28 @@ def _parse(source: str) -> ast.Module | None:
         return None
 
 
+#: The course's way to lend its reference functions to a test (``coursekit.reference.in_place_of``):
+#: ``in_place_of(globals(), "name", ...)`` rebinds exactly the named globals for one block and puts
+#: them back, so such a call reads those names and reaches no other through ``globals()``.
+LENDING = "in_place_of"
+
+
+def _lent(nodes: Iterable[ast.AST]) -> tuple[set[int], set[str]]:
+    """The ``globals`` names inside ``in_place_of(globals(), "name", ...)`` calls (not dynamic
+    there), and the names those calls lend."""
+    excused: set[int] = set()
+    lent: set[str] = set()
+    for node in nodes:
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == LENDING
+                and node.args and not node.keywords and isinstance(node.args[0], ast.Call)
+                and isinstance(node.args[0].func, ast.Name) and node.args[0].func.id == "globals"
+                and not node.args[0].args and not node.args[0].keywords
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[1:])):
+            excused.add(id(node.args[0].func))
+            lent |= {a.value for a in node.args[1:] if isinstance(a, ast.Constant)}
+    return excused, lent
+
+
 def analyse(source: str, imported: Iterable[str] = (), defined: Iterable[str] = ()) -> Facts:
     """The :class:`Facts` of one cell; ``imported``: names the notebook binds only by imports;
     ``defined``: names it binds only by ``def`` (function objects, which no cell changes)."""
@@ -629,9 +651,10 @@ def analyse(source: str, imported: Iterable[str] = (), defined: Iterable[str] = 
     if tree is None:
         return Facts(unsafe="uses IPython magics or shell commands, or does not parse", dynamic=True)
     nodes = list(_walk(tree))
-    names = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    excused, lent = _lent(nodes)
+    names = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in excused}
     global_reads = _global_reads(tree)
-    reads = _exposed(tree.body, set()) | global_reads
+    reads = _exposed(tree.body, set()) | global_reads | lent
     attributes = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
     dynamic = bool(names & DYNAMIC) or bool(attributes & {"__dict__", "__globals__", "f_globals", "modules"}) or any(
         isinstance(n, (ast.ImportFrom)) and any(a.name == "*" for a in n.names) or

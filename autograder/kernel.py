@@ -309,16 +309,17 @@ class StudentKernel:
         self._harness_loaded = True
 
     def call(self, name: str, args: tuple, kwargs: dict, timeout: float,
-             callback: Callable[[object, list, dict], object]) -> dict:
+             callback: Callable[[object, list, dict], object], lent: dict | None = None) -> dict:
         """Call the student's function ``name``; returns the kernel's answer (see
         :func:`wire.call_in_kernel`) decoded, or raises :class:`KernelDied`/:class:`CallTimeout`.
 
         The calls go through one :func:`wire.serve` loop in the kernel (started by the first
         call, ended by :meth:`end_calls` or the next :meth:`execute`), over the socket at
         :attr:`calls_path`: a request, then the kernel's requests to run grader-side callables,
-        each answered, then the answer."""
+        each answered, then the answer. ``lent``: names that stand for grader-side functions
+        during the call (see :func:`wire.call_in_kernel`)."""
         callables: list = []
-        request = wire.dumps([list(args), kwargs], callables)
+        request = wire.dumps([list(args), kwargs, lent] if lent else [list(args), kwargs], callables)
         deadline = time.monotonic() + timeout
         if self._serving is None:
             self._start_serving(name, deadline)

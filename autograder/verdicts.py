@@ -97,6 +97,7 @@ class Session:
     call_timeout: float
     aliases: list = field(default_factory=list)   # (result array, argument array) pairs
     timeout: float = 0.0                          # the test cell's own limit, for the messages
+    lent: dict = field(default_factory=dict)      # name -> reference function, inside in_place_of
 
     def shares_memory(self, result: object, argument: object) -> bool:
         return any(r is result and a is argument for r, a in self.aliases)
@@ -122,7 +123,7 @@ class StudentFunction:
                                   f"SandboxedExecute.timeout) before calling {name}()")
             try:
                 answer = session.kernel.call(name, args, kwargs, min(remaining, session.call_timeout),
-                                             _run_grader_function)
+                                             _run_grader_function, dict(session.lent))
             except CallTimeout:
                 raise CallTimeout(_timed_out(session, name, per_call=session.call_timeout <= remaining)) from None
             raised, value, shown, changed, aliases = _read_answer(answer, name)
@@ -214,6 +215,8 @@ def judge(source: str, context: dict, functions: list[str], kernel: StudentKerne
     namespace["_verdict_session"] = session
     if "check_new_array" in namespace:
         namespace["check_new_array"] = _check_new_array_here(session, namespace["check_new_array"])
+    if "in_place_of" in namespace:
+        namespace["in_place_of"] = _in_place_of_here(session, namespace["in_place_of"])
     output = io.StringIO()
     try:
         kernel.load_harness()
@@ -226,6 +229,25 @@ def judge(source: str, context: dict, functions: list[str], kernel: StudentKerne
     except Exception as error:  # noqa: BLE001 - a failed check, or any error in the tests
         return Verdict(False, output.getvalue(), f"{type(error).__name__}: {error}")
     return Verdict(True, output.getvalue())
+
+
+def _in_place_of_here(session: Session, lend):
+    """``coursekit.reference.in_place_of`` for proxies: inside the block, the lent names are the
+    course's functions here (the test's own calls) and, through the calls, in the student's
+    kernel too, where the student's function looks them up (its calls of them come back here
+    as callbacks: the course's code runs in the grader)."""
+
+    @contextlib.contextmanager
+    def in_place_of(namespace, *names):
+        with lend(namespace, *names):
+            saved = session.lent
+            session.lent = {**saved, **{name: namespace[name] for name in names}}
+            try:
+                yield
+            finally:
+                session.lent = saved
+
+    return in_place_of
 
 
 def _check_new_array_here(session: Session, check):

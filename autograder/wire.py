@@ -222,7 +222,12 @@ def call_in_kernel(namespace: dict, name: str, request: str, ask=input) -> str:
     ``request``; answer with its result or exception, the warnings it issued, the
     positional/keyword array arguments it changed, and which results share memory with an
     argument. ``ask(message)`` sends a callback request to the grader and returns its reply.
-    Runs in the student's kernel."""
+
+    ``request`` is ``[args, kwargs]``, or ``[args, kwargs, lent]`` where ``lent`` maps names of
+    the notebook's globals to grader-side functions (the course's reference functions that a
+    test lends with ``in_place_of``): for this call those names stand for them, so a function
+    that builds on another graded function is tested with the course's one. Runs in the
+    student's kernel."""
 
     def make_callable(index: int):
         def grader_function(*args, **kwargs):
@@ -238,21 +243,31 @@ def call_in_kernel(namespace: dict, name: str, request: str, ask=input) -> str:
 
         return grader_function
 
-    args, kwargs = loads(request, make_callable, lambda student: namespace[student])
+    args, kwargs, *rest = loads(request, make_callable, lambda student: namespace[student])
+    lent = rest[0] if rest and type(rest[0]) is dict else {}
     inputs = {**{str(i): a for i, a in enumerate(args)}, **{k: v for k, v in kwargs.items()}}
     before = {key: value.copy() for key, value in inputs.items() if isinstance(value, np.ndarray)}
     answer: dict = {}
+    missing = object()
+    saved = {key: namespace.get(key, missing) for key in lent}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             function = namespace.get(name)
             if not callable(function):
                 raise NameError(f"name {name!r} is not defined: the notebook no longer defines the function {name}()")
+            namespace.update(lent)
             result = function(*args, **kwargs)
             answer["value"] = pack(result)
         except BaseException as error:  # noqa: BLE001 - every outcome is reported
             answer["error"] = exception_info(error)
             result = None
+        finally:
+            for key, value in saved.items():
+                if value is missing:
+                    namespace.pop(key, None)
+                else:
+                    namespace[key] = value
     answer["warnings"] = [exception_info(w.message) if isinstance(w.message, Warning)
                           else {"type": "UserWarning", "bases": ["UserWarning"], "message": str(w.message)}
                           for w in caught[:20]]

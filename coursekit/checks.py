@@ -245,6 +245,15 @@ def no_warnings(function: Callable[..., Any], *args: Any, what: str, hint: str =
             _fail(f"{what} gave the warning {type(warning).__name__}: {warning}", hint)
 
 
+def check_returns(function: Callable[..., Any], *args: Any, what: str, hint: str = "", **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` for a call that must work: an error it raises fails the check
+    with ``hint`` (what the input was, and the usual cause), instead of a bare traceback."""
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the student's error is what the message shows
+        _fail(f"{what} should return a result, but it raised {type(error).__name__}: {error}", hint)
+
+
 def check_raises(
     errors: type[BaseException] | tuple[type[BaseException], ...],
     function: Callable[..., Any],
@@ -288,7 +297,8 @@ def check_unmodified(before: np.ndarray, after: np.ndarray, *, what: str) -> Non
         _fail(
             f"{what} changed its input array. A function must leave its inputs as they were.",
             "work on a copy (for example image.astype(float) makes one) instead of writing "
-            "into the array you were given.",
+            "into the array you were given. np.asarray(x, dtype=float) is NOT a copy when x is float64 "
+            "already: it changes only float arrays, such as photos after .astype(float).",
         )
 
 

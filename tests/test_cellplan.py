@@ -77,6 +77,17 @@ def test_dynamic_names_in_an_executed_cell_make_every_marked_cell_run():
     assert not runs("x = 1", "%matplotlib inline\ny = 2")   # only how figures are shown
 
 
+def test_lending_the_reference_functions_reaches_only_the_names_it_lends():
+    """A test cell's ``with in_place_of(globals(), "translate"):`` is not a dynamic reach; anything else
+    done with globals() still is."""
+    lends = 'with in_place_of(globals(), "translate"):\n    translate(coffee, 1, 1)\n'
+    assert not runs("x = 1", lends)
+    assert runs("translate = None", 'with in_place_of(globals(), "translate"):\n    pass\n',
+                tests=frozenset())                                       # it reads (keeps) the name it lends
+    assert runs("x = 1", 'with in_place_of(globals(), name):\n    pass\n')   # a name it cannot see
+    assert runs("x = 1", 'space = globals()\nwith in_place_of(space, "translate"):\n    pass\n')
+
+
 def test_magics_in_a_marked_cell_make_it_run():
     assert runs("%timeit translate(coffee, 1, 1)")
     assert runs("!rm data.npy")

@@ -144,6 +144,22 @@ def test_type_rule_checks_follow_the_course_spec():
         no_warnings(lambda: np.ones(1) / 0, what="h()")
 
 
+def test_check_returns_turns_an_error_into_a_failed_check_with_its_hint():
+    import numpy as np
+    import pytest
+
+    from coursekit.checks import check_returns
+
+    assert check_returns(np.add, 1, 2, what="add(1, 2)") == 3
+
+    def crashes():
+        raise ValueError("empty")
+
+    with pytest.raises(AssertionError, match=r"(?s)pool\(\) should return a result, but it raised ValueError: "
+                                             r"empty.*Hint: rows come from image.shape\[0\]"):
+        check_returns(crashes, what="pool()", hint="rows come from image.shape[0]")
+
+
 def test_in_place_of_lends_the_reference_functions_for_one_block_only():
     import numpy as np
     import pytest

@@ -37,6 +37,9 @@ def picky(x):
 def apply(f, x):
     return f(x) + 1
 
+def builds_on_picky(x):
+    return picky(x) * 10
+
 def asks():
     return input("your name? ")
 
@@ -99,6 +102,22 @@ def test_a_grader_side_function_is_run_by_the_grader(kernel):
     def double(x):
         return 2 * x
     assert call(kernel, "apply", double, 20) == (None, 41)
+
+
+def test_a_lent_function_stands_for_the_students_own_during_one_call(kernel):
+    """What in_place_of lends reaches the student's function in the kernel, runs in the grader,
+    and is gone after the call."""
+    def course_picky(x):
+        if x > 100:
+            raise ValueError("too large for the course")
+        return -x
+    answer = kernel.call("builds_on_picky", (3,), {}, 30, verdicts._run_grader_function, {"picky": course_picky})
+    assert verdicts._read_answer(answer, "builds_on_picky")[:2] == (None, -30)
+    answer = kernel.call("builds_on_picky", (101,), {}, 30, verdicts._run_grader_function, {"picky": course_picky})
+    raised = verdicts._read_answer(answer, "builds_on_picky")[0]
+    assert isinstance(raised, ValueError) and "too large for the course" in str(raised)
+    assert call(kernel, "builds_on_picky", 3) == (None, 30)           # the student's own picky again
+    assert call(kernel, "picky", 3) == (None, 3)
 
 
 def test_the_students_own_input_gets_no_answer_of_the_grader(kernel):

@@ -312,6 +312,25 @@ def test_call_in_kernel_returns_the_result_as_plain_data():
     assert answer["changed"] == {} and answer["aliases"] == [] and answer["warnings"] == []
 
 
+def test_call_in_kernel_lends_names_for_the_call_only():
+    """A name lent with the request (the course's function a test lends with in_place_of) is what
+    the student's function finds in the notebook's globals during that call, and only then."""
+    namespace: dict = {}
+    exec("def correlate(x):\n    return x\n\ndef convolve(x):\n    return correlate(x) + 1\n", namespace)  # noqa: S102
+    own = namespace["correlate"]
+    asked = []
+
+    def ask(text: str) -> str:   # the grader runs the lent function: here, 10 * x
+        asked.append(wire.loads(text))
+        return wire.dumps({"value": 10 * asked[-1]["args"][0]})
+
+    request = wire.dumps([[2], {}, {"correlate": lambda x: 10 * x}], [])
+    answer = json.loads(wire.call_in_kernel(namespace, "convolve", request, ask=ask))
+    assert wire.unpack(answer["value"]) == 21 and asked[0]["callback"] == 0
+    assert namespace["correlate"] is own
+    assert wire.unpack(call(namespace, "convolve", 2)["value"]) == 3
+
+
 def test_call_in_kernel_turns_an_always_equal_result_into_foreign():
     answer = call({"f": lambda image: np.zeros(3).view(AlwaysEqual)}, "f", np.ones(3))
     assert type(wire.unpack(answer["value"])) is wire.Foreign

@@ -6,7 +6,9 @@ def avg_pool2d(image, size=2):
     image = np.array(image, dtype=np.float64)
     if image.ndim != 2:
         raise ValueError("need a 2-D image")
-    if not isinstance(size, (int, np.integer)) or size < 1:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError("size must be an integer")
+    if size < 1:
         raise ValueError("bad window size")
     rows, cols = image.shape[0] // size, image.shape[1] // size
     if rows == 0 or cols == 0:

@@ -1,8 +1,10 @@
 def avg_pool2d(image, size=2):
     if np.ndim(image) != 2:
         raise ValueError("image must be 2-D")
-    if isinstance(size, float) or size <= 0:
-        raise TypeError("size must be a positive integer")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError("size must be an integer")
+    if size <= 0:
+        raise ValueError("size must be positive")
     h, w = np.shape(image)
     if h < size or w < size:
         raise ValueError("image smaller than the pooling window")

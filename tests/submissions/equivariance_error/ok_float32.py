@@ -3,7 +3,7 @@ def equivariance_error(f, image, dy, dx):
     if image.ndim != 2:
         raise ValueError(f"image must be 2-D, not {image.ndim}-D")
     for shift in (dy, dx):
-        if not isinstance(shift, (int, np.integer)):
+        if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)):
             raise TypeError("shifts must be integers")
     x = image.astype(np.float32)
     left = f(np.roll(np.roll(x, dy, axis=0), dx, axis=1))

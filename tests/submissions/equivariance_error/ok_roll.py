@@ -3,7 +3,7 @@ def equivariance_error(f, image, dy, dx):
     image = np.asarray(image)
     if image.ndim != 2:
         raise ValueError("image must be 2-D")
-    if not isinstance(dy, (int, np.integer)) or not isinstance(dx, (int, np.integer)):
+    if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in (dy, dx)):
         raise TypeError("shifts must be integers")
     image = image.astype(float)
     a = np.asarray(f(np.roll(image, (dy, dx), axis=(0, 1))), dtype=float)

@@ -2,6 +2,10 @@ import cv2
 
 
 def feature_pipeline(image, kernel, pool_iterations):
+    if isinstance(pool_iterations, bool) or not isinstance(pool_iterations, (int, np.integer)):
+        raise TypeError("pool_iterations must be an integer")
+    if pool_iterations < 0:
+        raise ValueError("pool_iterations must be 0 or more")
     image = np.asarray(image, dtype=np.float64)
     kernel = np.asarray(kernel, dtype=np.float64)
     if image.ndim != 2 or kernel.ndim != 2:

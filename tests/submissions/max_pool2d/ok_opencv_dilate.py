@@ -5,7 +5,9 @@ def max_pool2d(image, size=2):
     image = np.array(image, dtype=np.float64)
     if image.ndim != 2:
         raise ValueError("need a 2-D image")
-    if not isinstance(size, (int, np.integer)) or size < 1:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError("size must be an integer")
+    if size < 1:
         raise ValueError("bad window size")
     if image.shape[0] < size or image.shape[1] < size:
         raise ValueError("image smaller than window")

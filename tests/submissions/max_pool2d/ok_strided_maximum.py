@@ -3,7 +3,9 @@ def max_pool2d(image, size=2):
     image = np.asarray(image, dtype=float)
     if image.ndim != 2:
         raise ValueError("image must be 2-D")
-    if not isinstance(size, (int, np.integer)) or size < 1:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise TypeError("size must be an integer")
+    if size < 1:
         raise ValueError("size must be a positive integer")
     rows, cols = image.shape[0] // size, image.shape[1] // size
     if rows == 0 or cols == 0:

@@ -1,7 +1,9 @@
 def repeated_max_pool(image, iterations, size=2):
     # pools with its own code instead of calling max_pool2d
-    if not isinstance(iterations, (int, np.integer)) or iterations < 0:
-        raise ValueError("iterations must be a non-negative integer")
+    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)):
+        raise TypeError("iterations must be an integer")
+    if iterations < 0:
+        raise ValueError("iterations must not be negative")
     current = np.array(image, dtype=np.float32)
     levels = [current]
     for _ in range(iterations):

@@ -1,5 +1,5 @@
 def translate(image, dy, dx, mode="constant"):
-    if not isinstance(dy, (int, np.integer)) or not isinstance(dx, (int, np.integer)):
+    if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in (dy, dx)):
         raise TypeError("shifts must be integers")
     if mode not in ("constant", "wrap"):
         raise ValueError("mode must be constant or wrap")

@@ -1,0 +1,24 @@
+def correlate2d(image, kernel, padding="valid"):
+    # mistake: the odd-size check is only made for "same"; "wrap" with an even kernel goes through
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError("image and kernel must be 2-D")
+    if padding not in ("valid", "same", "wrap"):
+        raise ValueError("padding must be valid, same or wrap")
+    kh, kw = kernel.shape
+    image, kernel = image.astype(float), kernel.astype(float)
+    if padding == "valid":
+        if kh > image.shape[0] or kw > image.shape[1]:
+            raise ValueError("kernel larger than the image")
+    elif padding == "same":
+        if kh % 2 == 0 or kw % 2 == 0:
+            raise ValueError("same needs odd kernel sizes")
+        image = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2)))
+    else:
+        image = np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2)), mode="wrap")
+    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    out = np.zeros((out_h, out_w))
+    for u in range(kh):
+        for v in range(kw):
+            out += kernel[u, v] * image[u:u + out_h, v:v + out_w]
+    return out

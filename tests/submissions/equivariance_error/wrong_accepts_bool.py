@@ -1,0 +1,13 @@
+def equivariance_error(f, image, dy, dx):
+    # mistake: True and False pass the integer check (bool is a subclass of int)
+    if not isinstance(dy, (int, np.integer)) or not isinstance(dx, (int, np.integer)):
+        raise TypeError("dy and dx must be integers")
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError("image must be 2-D")
+    image = image.astype(float)
+    shifted_first = np.asarray(f(np.roll(image, (dy, dx), axis=(0, 1))), dtype=float)
+    filtered = np.asarray(f(image), dtype=float)
+    if shifted_first.shape != image.shape or filtered.shape != image.shape:
+        raise ValueError("f must keep the shape")
+    return float(np.max(np.abs(shifted_first - np.roll(filtered, (dy, dx), axis=(0, 1)))))
