@@ -1,7 +1,7 @@
 """nbgrader's *Validate* button, for this course.
 
 nbgrader's own Validator runs every cell of the notebook (notebook 5 trains its networks for
-about two minutes while the button stays grey) and lists each unanswered written question as
+40 to 90 s while the button stays grey) and lists each unanswered written question as
 "The following cell failed: YOUR ANSWER HERE", the same text for every question.
 :class:`CourseValidator` is nbgrader's Validator with two changes:
 
@@ -41,7 +41,6 @@ SKIP_NOTE = "not run by Validate: display only (run it yourself to see it)"
 #: Width of the dialog's text, in characters: longer lines are wrapped, not cut off.
 WIDTH = 88
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_INSTALLED = "_autograder_course_validator"
 
 
 def _cell_meta(cell: NotebookNode) -> dict:
