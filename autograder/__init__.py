@@ -3,7 +3,8 @@
 * running a student's code: :mod:`~autograder.sandbox` (bubblewrap and limits),
   :mod:`~autograder.kernel`, :mod:`~autograder.execute`, :mod:`~autograder.cellplan` (which cells
   run), :mod:`~autograder.verdicts` and :mod:`~autograder.wire` (tests judged outside the kernel),
-  :mod:`~autograder.runner` and :mod:`~autograder.preload` (processes forked from a warm server);
+  :mod:`~autograder.runner` and :mod:`~autograder.preload` (processes forked from a warm server),
+  :mod:`~autograder.validation` (the lab's Validate button: the same plan, a plain report);
 * the course's files and gradebook: :mod:`~autograder.course`, :mod:`~autograder.notebooks`,
   :mod:`~autograder.release`, :mod:`~autograder.safefiles`, :mod:`~autograder.submissions`,
   :mod:`~autograder.gradebooks`, :mod:`~autograder.alembic_head`, :mod:`~autograder.schemas`,

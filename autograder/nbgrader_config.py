@@ -95,6 +95,16 @@ try:
     _formgrader.install()
 except ImportError:   # the course's grading package is not installed here
     pass
+# The Validate button (and `nbgrader validate`) runs the course's Validator (autograder/validation.py):
+# the display-only cells that grading skips are skipped (a few seconds instead of minutes), and the
+# report names each unanswered written question and says whether every autograded test passes.
+# It needs only the student's environment.
+try:
+    from autograder import validation as _validation
+
+    _validation.install()
+except ImportError:   # the course's package is not installed here
+    pass
 # A deleted test cell is put back from the source and graded, instead of staying
 # "needs manual grading".
 c.OverwriteCells.add_missing_cells = True

@@ -12,11 +12,29 @@ import nbformat
 #: collapsed/scrolled state, ...) is dropped.
 KEPT_CELL_METADATA = ("nbgrader", "tags", "deletable", "editable")
 
+#: The notebook metadata JupyterLab writes when it opens a notebook with the course's kernel
+#: (ipykernel 6.30.1 on the course's Python, 3.11.7): a notebook stored with exactly these is not
+#: marked modified on opening, and saving it untouched rewrites nothing (a self-learner's
+#: `git status` stays clean). JupyterLab replaces ``language_info`` with the kernel's answer
+#: whenever the two differ, so a new Python version means new values here
+#: (``tests/test_notebook_format.py`` compares them with the installed kernel) and `make release`.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+    "version": "3.11.7",
+}
+
 _ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return ``nb`` without outputs and execution counts, with stable cell ids.
+    """Return ``nb`` without outputs and execution counts, with stable cell ids and the
+    metadata JupyterLab writes (:data:`KERNELSPEC`, :data:`LANGUAGE_INFO`).
 
     A cell keeps its id when it has a valid one; otherwise nbgrader cells get their
     ``grade_id`` and other cells ``cell-<index>``, so that regenerating a notebook never
@@ -39,6 +57,8 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.id = cell_id
         seen.add(cell_id)
     nb.metadata.pop("widgets", None)
+    nb.metadata.kernelspec = nbformat.from_dict(KERNELSPEC)
+    nb.metadata.language_info = nbformat.from_dict(LANGUAGE_INFO)
     return nb
 
 

@@ -37,6 +37,14 @@ def depth_scales(pyramid: Sequence[np.ndarray]) -> list[float]:
     return scales
 
 
+def scale_label(value: float) -> str:
+    """A colour bar's top value in a few characters: 62, 140, 1.2k, 35k, 0.37."""
+    if abs(value) >= 1000:
+        thousands = value / 1000
+        return f"{thousands:.1f}k" if abs(thousands) < 10 else f"{thousands:.0f}k"
+    return f"{value:.3g}"
+
+
 def pyramid_figure(
     pyramids: Mapping[str, Sequence[np.ndarray]],
     *,
@@ -94,8 +102,13 @@ def pyramid_figure(
             if r == len(rows) - 1 and c > 0:
                 strip = ax.inset_axes([0.05, -0.2 / panel, 0.9, 0.11 / panel])
                 colorbar = fig.colorbar(shown, cax=strip, orientation="horizontal", extend="max")
-                colorbar.set_ticks([0, scales[c]], labels=["0", f"{scales[c]:.3g}"])
+                colorbar.set_ticks([0, scales[c]], labels=["0", scale_label(scales[c])])
                 colorbar.ax.tick_params(labelsize=fontsize)
+                # each number stays over its own strip: the first starts at the strip's left end,
+                # the last ends at its right end, so neighbouring columns' numbers never meet
+                low, high = colorbar.ax.get_xticklabels()
+                low.set_horizontalalignment("left")
+                high.set_horizontalalignment("right")
         axes[r, 0].text(-0.04, 0.5, name, rotation=90, ha="right", va="center", fontsize=fontsize,
                         transform=axes[r, 0].transAxes, label="row name")
     if title is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import io
+import statistics
 import time
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable
@@ -186,6 +187,42 @@ class LiveFigure(widgets.VBox):
         self.image.value = canvas_jpeg(shown.canvas)
         self._show_caption(caption)
         self.last_update_seconds = time.perf_counter() - start
+
+    def time_updates(self, name: str, moves: int = 5) -> tuple[float, int]:
+        """What a move of the control ``name`` costs: the median time of ``moves`` updates, each
+        one step of that control (a slider's next values, a dropdown's next options), the first
+        draw of the figure not counted (it draws the whole figure; a move redraws what changed).
+        The control is put back where it was. Returns (seconds, number of updates timed)."""
+        if name not in self.controls:
+            raise ValueError(f"no control named {name!r}; the controls are {', '.join(self.controls)}")
+        if moves < 1:
+            raise ValueError(f"moves must be at least 1, not {moves}")
+        control = self.controls[name]
+        start = control.value
+        if hasattr(control, "options"):
+            options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            at = options.index(start)
+            values = [options[(at + k) % len(options)] for k in range(1, moves + 1)]
+        else:
+            step = getattr(control, "step", 1) or 1
+            low, high = getattr(control, "min", start), getattr(control, "max", start)
+            direction = step if start + step * moves <= high else -step
+            values = [start + direction * k for k in range(1, moves + 1)]
+            values = [min(max(v, low), high) for v in values]
+        times = []
+        try:
+            for value in values:
+                control.value = value   # observed: update() runs
+                times.append(self.last_update_seconds)
+        finally:
+            control.value = start
+        return statistics.median(times), len(times)
+
+    def update_time_line(self, name: str, moves: int = 5) -> str:
+        """A line saying what a move of the control ``name`` costs (:meth:`time_updates`)."""
+        seconds, count = self.time_updates(name, moves)
+        return (f"one move of the {name} control redraws the figure in {seconds * 1000:.0f} ms "
+                f"(median of {count} moves, after the first draw)")
 
     def prepare(self, **values: Any) -> None:
         """Draw the figure for these control values (the others as they are) without

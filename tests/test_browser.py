@@ -242,12 +242,22 @@ def run_all(page) -> None:
     )
 
 
-def validate(page) -> str:
-    """Click nbgrader's Validate button; return "success" or "failed" from its dialog."""
+def validate(page, dialog: dict | None = None) -> str:
+    """Click nbgrader's Validate button; return "success" or "failed" from its dialog. ``dialog``,
+    when given, receives the dialog's text, the seconds it took to appear, and its overflow: the
+    widest line's width beyond what the dialog shows (0: no line is cut off)."""
+    started = time.monotonic()
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-ToolbarButtonComponent-label",
                  has_text="Validate").first.click()
     result = page.locator(".validation-success, .validation-failed").first
     result.wait_for(timeout=300_000)
+    if dialog is not None:
+        dialog["seconds"] = time.monotonic() - started
+        dialog["text"] = result.inner_text()
+        dialog["overflow"] = result.evaluate(
+            "node => Math.max(0, ...[...node.querySelectorAll('pre')].map(p => p.scrollWidth - p.clientWidth))")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "validate.png"))
     outcome = "success" if "validation-success" in result.get_attribute("class").split() else "failed"
     page.keyboard.press("Escape")
     return outcome
@@ -338,6 +348,28 @@ def test_validate_button_fails_a_released_stub(page, lab):
     stub = sorted((ROOT / course.RELEASE).glob("*/*.ipynb"))[0]
     open_notebook(page, lab, stub.relative_to(ROOT).as_posix())
     assert validate(page) == "failed"
+
+
+@pytest.mark.parametrize("assignment", ["04_pipeline", "05_learned"])
+def test_validate_dialog_names_the_written_questions_and_the_failing_tests(page, lab, assignment):
+    """The Validate dialog on a released stub, as a student reads it: each failing test cell with
+    its message, each written question by its number and first sentence, who grades those, whether
+    every autograded test passes; no line cut off. (Its time is printed: the goal is 10 s.)"""
+    open_notebook(page, lab, f"{course.RELEASE}/{assignment}/{assignment}.ipynb")
+    dialog: dict = {}
+    assert validate(page, dialog) == "failed"
+    print(f"Validate dialog of {assignment}: {dialog['seconds']:.1f} s")
+    text = dialog["text"]
+    tests = [c for c in read_notebook(ROOT / course.RELEASE / assignment / f"{assignment}.ipynb").cells
+             if c.cell_type == "code" and course.nbgrader_meta(c).get("grade")]
+    for cell in tests:
+        assert f"Test cell {course.nbgrader_meta(cell)['grade_id']}" in text
+    questions = re.findall(r"Written answer not given yet: (Question \d+ \(\d+ points?\): [^\n]+)", text)
+    assert len(questions) >= 2 and len(set(questions)) == len(questions), text
+    assert text.count("graded by your instructor") == len(questions)
+    assert f"Not every autograded test passes yet: {len(tests)} of {len(tests)} test cells fail" in text
+    assert "YOUR ANSWER HERE\n\n(A written" not in text and "Traceback" not in text
+    assert dialog["overflow"] <= 2, f"lines cut off in the dialog by {dialog['overflow']} px"
 
 
 def test_formgrader_shows_the_class_and_scores(page, instructor_lab):
@@ -475,3 +507,49 @@ def test_lab_log_has_no_error(request, which):
     assert "Jupyter Server" in log and "is running at" in log
     errors = [line for line in log.splitlines() if LOG_ERRORS.search(line)]
     assert not errors, "\n".join(errors[:20])
+
+
+def _saved(page, lab, relative: str) -> bytes:
+    """Open ``relative`` in the lab (it must not be marked modified), save it with Ctrl+S
+    without editing, wait until the file on disk was written, and return its bytes."""
+    path = lab["root"] / relative
+    before = path.stat().st_mtime_ns
+    panel = open_notebook(page, lab, relative)
+    # JupyterLab writes the kernel's language_info and kernelspec into the notebook once the kernel
+    # has answered: wait for both answers (and the updates queued on them), then look at the tab
+    dirty = page.evaluate("""async () => {
+        const w = window.jupyterapp.shell.currentWidget;
+        const kernel = w.sessionContext.session.kernel;
+        await kernel.info;
+        await kernel.spec;
+        await new Promise(resolve => setTimeout(resolve, 0));
+        return w.context.model.dirty;
+    }""")
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    assert not dirty and "jp-mod-dirty" not in (tab.get_attribute("class") or ""), \
+        f"opening {relative} marked it modified"
+    panel.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")      # command mode: Ctrl+S saves the notebook
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 60
+    while path.stat().st_mtime_ns == before:
+        assert time.monotonic() < deadline, f"Ctrl+S did not save {relative}"
+        time.sleep(0.2)
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / course.RELEASE).glob("*/*.ipynb")) + solution_notebooks(),
+                         ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
+def test_opening_and_saving_a_notebook_changes_nothing(page, lab, path):
+    """A self-learner opens a notebook and saves it (Ctrl+S) without typing anything: the file
+    stays byte for byte what git has (`git status` clean, `git pull` of a course update without
+    conflict), and the tab never shows the modified mark."""
+    relative = path.relative_to(ROOT).as_posix()
+    original = (lab["root"] / relative).read_bytes()
+    saved = _saved(page, lab, relative)
+    if saved != original:
+        import difflib
+
+        diff = difflib.unified_diff(original.decode().splitlines(), saved.decode().splitlines(), lineterm="", n=1)
+        pytest.fail("saving an untouched notebook rewrote it:\n" + "\n".join(list(diff)[:60]))

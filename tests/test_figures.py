@@ -3,6 +3,8 @@ changes yet show exactly what a full redraw shows."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -210,3 +212,157 @@ def test_prepare_draws_a_layout_ahead_without_changing_what_is_shown():
     with pytest.raises(ValueError, match="no control named depth"):
         live.prepare(depth=3)
     plt.close("all")
+
+
+#: Tests that run a solution notebook in this process (a minute or two each): on one test worker,
+#: so that each notebook runs once.
+NOTEBOOK_RUNS = pytest.mark.xdist_group("notebook-figures")
+
+
+def run_notebook(name: str) -> dict[str, dict]:
+    """Every code cell of the solution notebook ``name`` run in this process, as the lab runs
+    them (figures drawn with Agg, widgets built but not shown): per cell grade_id (or id), the
+    figures it made, what it printed, and the namespace afterwards."""
+    import contextlib
+    import io
+    from unittest import mock
+
+    import nbformat
+
+    from conftest import ROOT
+
+    nb = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
+    namespace: dict = {"display": lambda *a, **k: None, "__name__": "__main__"}
+    cells: dict[str, dict] = {}
+    # the notebook's style settings (seaborn's theme...) stay inside: the other tests see the defaults
+    with matplotlib.rc_context(), mock.patch.object(plt, "show", lambda *a, **k: None), \
+            mock.patch("IPython.display.display", namespace["display"]):
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            before = set(plt.get_fignums())
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                exec(compile(cell.source, f"<{cell.id}>", "exec"), namespace)
+            key = cell.metadata.get("nbgrader", {}).get("grade_id", cell.id)
+            cells[key] = {"figures": [plt.figure(n) for n in sorted(set(plt.get_fignums()) - before)],
+                          "printed": printed.getvalue(), "namespace": namespace}
+    return cells
+
+
+@pytest.fixture(scope="module")
+def learned_run():
+    yield run_notebook("05_learned")
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def pipeline_run():
+    yield run_notebook("04_pipeline")
+    plt.close("all")
+
+
+def _saved(fig, name: str):
+    """``fig`` also written to artifacts/figures/NAME.png, to look at."""
+    from conftest import ROOT
+
+    folder = ROOT / "artifacts" / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    fig.savefig(folder / f"{name}.png")
+    return fig
+
+
+def _text_overlaps(texts, renderer) -> list[tuple[str, str]]:
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text() and t.get_visible()]
+    return [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if box.overlaps(other)]
+
+
+@NOTEBOOK_RUNS
+def test_notebook_5_consistency_legend_covers_no_line(learned_run):
+    (fig,) = learned_run["display_consistency_plot"]["figures"]
+    _saved(fig, "05_consistency")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (ax,) = [a for a in fig.axes if a.get_legend() is not None]
+    legend = ax.get_legend().get_window_extent(renderer)
+    points = np.concatenate([ax.transData.transform(line.get_xydata()) for line in ax.get_lines()
+                             if len(line.get_xydata())])
+    inside = (points[:, 0] >= legend.x0) & (points[:, 0] <= legend.x1) & (points[:, 1] >= legend.y0) & \
+        (points[:, 1] <= legend.y1)
+    assert not inside.any(), f"{inside.sum()} plotted points under the legend"
+    assert not legend.overlaps(ax.get_window_extent(renderer)), "the legend lies over the plot"
+    assert legend.x1 <= fig.bbox.x1 + 1, "the legend is cut off at the figure's edge"
+
+
+@NOTEBOOK_RUNS
+def test_notebook_5_stride_heatmap_scale_reaches_the_largest_value(learned_run):
+    (fig,) = learned_run["display_stride_heatmap"]["figures"]
+    _saved(fig, "05_stride_heatmap")
+    meshes = [c for ax in fig.axes if ax.get_label() != "<colorbar>" for c in ax.collections
+              if hasattr(c, "get_clim") and c.get_array() is not None]
+    assert len(meshes) == 2, meshes
+    largest = max(float(np.max(m.get_array())) for m in meshes)
+    assert largest > 1, "the data no longer exceeds 1: the test lost its point"
+    for mesh in meshes:
+        low, high = mesh.get_clim()
+        assert low <= float(np.min(mesh.get_array())) and high >= largest, (mesh.get_clim(), largest)
+
+
+@NOTEBOOK_RUNS
+def test_notebook_5_weight_sharing_table_orders_shifts_by_number(learned_run):
+    table = learned_run["display_weight_sharing"]["namespace"]["weight_sharing_table"]
+    shifts = [tuple(int(v) for v in label.strip("()").split(",")) for label in table.columns]
+    assert shifts == sorted(shifts, key=lambda s: (abs(s[0]) + abs(s[1]), s)) and len(shifts) == 3
+    printed = learned_run["display_weight_sharing"]["printed"].splitlines()[0]
+    assert printed.index("(0, 1)") < printed.index("(3, 5)") < printed.index("(16, 16)")
+
+
+@NOTEBOOK_RUNS
+@pytest.mark.parametrize("cell, control", [("display_padding_explorer", "col")])
+def test_notebook_5_prints_what_a_slider_move_costs(learned_run, cell, control):
+    printed = learned_run[cell]["printed"]
+    assert re.search(rf"one move of the {control} control redraws the figure in \d+ ms \(median of 5 moves, "
+                     r"after the first draw\)", printed), printed
+
+
+@NOTEBOOK_RUNS
+def test_notebook_4_colour_bar_numbers_do_not_collide(pipeline_run):
+    figures = [f for cell in pipeline_run.values() for f in cell["figures"]]
+    checked = 0
+    for number, fig in enumerate(figures):
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        labels = [t for ax in fig.axes for child in ax.child_axes for t in child.get_xticklabels()]
+        if labels:
+            checked += 1
+            _saved(fig, f"04_colour_bars_{number}")
+            assert _text_overlaps(labels, renderer) == []
+            boxes = sorted((t.get_window_extent(renderer) for t in labels if t.get_text()), key=lambda b: b.x0)
+            gaps = [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:]) if abs(a.y0 - b.y0) < 1]
+            assert min(gaps) >= 4, f"colour-bar numbers {min(gaps):.0f} px apart"
+    assert checked >= 1
+    assert re.search(r"one move of the dx control redraws the figure in \d+ ms",
+                     pipeline_run["display_pipeline_44"]["printed"])
+
+
+def test_time_updates_times_moves_after_the_first_draw_and_puts_the_control_back():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    shown = ax.imshow(np.zeros((8, 8)), vmin=0, vmax=1)
+    calls = []
+
+    def draw(x, kind):
+        calls.append((x, kind))
+        shown.set_data(np.full((8, 8), x / 10))
+        return [shown]
+
+    live = LiveFigure(draw, x=widgets.IntSlider(value=9, min=0, max=10), kind=widgets.Dropdown(options=["a", "b"]))
+    first = len(calls)
+    seconds, count = live.time_updates("x", moves=4)
+    assert count == 4 and seconds > 0 and live.controls["x"].value == 9
+    assert [x for x, _ in calls[first:first + 4]] == [8, 7, 6, 5]   # away from the end it would pass
+    assert live.time_updates("kind", moves=3)[1] == 3 and live.controls["kind"].value == "a"
+    assert re.fullmatch(r"one move of the x control redraws the figure in \d+ ms \(median of 5 moves, after the "
+                        r"first draw\)", live.update_time_line("x"))
+    with pytest.raises(ValueError, match="no control named 'y'"):
+        live.time_updates("y")
+    plt.close(fig)

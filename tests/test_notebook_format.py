@@ -86,3 +86,19 @@ def test_release_hides_solutions_and_hidden_tests(path):
     text = path.read_text()
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "_reference_"):
         assert marker not in text, f"{marker!r} leaked into the student notebook"
+
+
+def test_stored_metadata_is_what_the_lab_writes():
+    """JupyterLab replaces a notebook's language_info and kernelspec with the kernel's on opening
+    when they differ, and then marks it modified: the stored ones are the installed kernel's."""
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert notebooks.LANGUAGE_INFO == IPythonKernel.language_info, (
+        "the course's Python or ipykernel changed: update autograder/notebooks.py's LANGUAGE_INFO, "
+        "then `make clean-notebooks release`")
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    assert notebooks.KERNELSPEC == {"display_name": spec.display_name, "language": spec.language, "name": "python3"}
+    for path in ALL:
+        metadata = json.loads(path.read_text())["metadata"]
+        assert metadata["language_info"] == notebooks.LANGUAGE_INFO and metadata["kernelspec"] == notebooks.KERNELSPEC

@@ -4,8 +4,8 @@ and fails every test of the released stubs.
 The validator runs here with nbgrader's ``Execute`` skipping the display-only cells that
 ``autograder.cellplan`` proves the test cells do not need, as grading skips them (the figures,
 widgets and experiments, most of a notebook's run time); every cell runs in the browser tests
-(``test_browser.py`` runs each solution notebook whole, and validates the first one there as a
-student's Validate button does, every cell run)."""
+(``test_browser.py`` runs each solution notebook whole, and clicks Validate there; the lab's
+Validate, ``autograder.validation``, skips the same cells: ``test_validate.py``)."""
 
 from __future__ import annotations
 
