@@ -27,9 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Where each nbgrader process appends a line with its subcommand, its arguments and the CPU seconds
-#: (user + system) it and its waited-for children (the student's kernel, in its sandbox) used, when
-#: this variable names a file: how benchmarks measure the CPU of each graded notebook.
+#: Where each nbgrader process appends a line with the CPU seconds (user + system) it, its
+#: waited-for children and the students' kernels it ran (:data:`autograder.kernel.stopped_kernels_cpu`)
+#: used, and its arguments, when this variable names a file: how benchmarks measure the CPU of
+#: each graded notebook.
 CPU_LOG = "AUTOGRADER_CPU_LOG"
 
 _SERVER = multiprocessing.get_context("forkserver")
@@ -114,6 +115,7 @@ def _log_cpu(path: str, args: list[str]) -> None:
     ``path`` (one write of one line, so lines of parallel processes do not mix)."""
     used = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
                for field in ("ru_utime", "ru_stime"))
+    used += getattr(sys.modules.get("autograder.kernel"), "stopped_kernels_cpu", 0.0)   # killed, not waited for
     line = "\t".join([f"{used:.3f}", *(arg.replace("\t", " ").replace("\n", " ") for arg in args)]) + "\n"
     try:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
