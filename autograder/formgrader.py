@@ -30,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from autograder import course
@@ -61,6 +62,8 @@ def autograde(api, assignment_id: str, student_id: str, force: bool = True, crea
         output = output.decode(errors="replace") if isinstance(output, bytes) else output
         return {"success": False, "error": f"grading took longer than {TIMEOUT} s and was stopped", "log": output}
     log = done.stdout + done.stderr
+    if done.returncode == 2 and "is running on this course" in log:   # refused: another writer holds the lock
+        return {"success": False, "error": _lines(log.strip()), "log": ""}
     if done.returncode != 0:
         return {"success": False, "error": log[-4000:] or f"exit status {done.returncode}", "log": log}
     return {"success": True, "log": log}
@@ -70,11 +73,16 @@ def autograde(api, assignment_id: str, student_id: str, force: bool = True, crea
 ONE_WRITER = {"collect": "Collect", "generate_feedback": "Generate Feedback", "release_feedback": "Release Feedback"}
 
 
+def _lines(text: str) -> str:
+    """``text`` in lines short enough for formgrader's dialog (it shows them unwrapped)."""
+    return "\n".join(textwrap.wrap(text, 80, break_on_hyphens=False))
+
+
 def refusal(button: str, busy: Exception) -> str:
     """What formgrader shows when ``button`` is refused because another writer holds the lock."""
-    return (f"formgrader's {button}: {busy}, which writes the same submitted/, feedback/ and exchange. Wait for "
-            "it to finish, or stop the watch service (it loses nothing: `systemctl stop autograder-watch`), then "
-            "try again")
+    return _lines(f"formgrader's {button}: {busy}, which writes the same submitted/, feedback/ and exchange. "
+                  "Wait for it to finish, or stop the watch service (it loses nothing: `systemctl stop "
+                  "autograder-watch`), then try again")
 
 
 def _one_writer(name: str, original):
