@@ -46,7 +46,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(),
                        reason="Debian's chromium is not installed (apt-get install chromium); CI installs it"),
     pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap"),
-    pytest.mark.xdist_group("exchange"),
+    pytest.mark.xdist_group("browser"),   # one Chromium and its labs at a time, as test_browser.py
 ]
 
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
