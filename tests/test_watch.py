@@ -475,7 +475,8 @@ BROKEN = "dee"
 
 def test_a_burst_of_hand_ins_is_graded_as_batch_grading_grades_them(tmp_path: Path):
     """Eight students hand in at once (two assignments, some answers wrong, one notebook broken)
-    while the service runs: every hand-in gets its page, the broken one a page saying why, and
+    while the service runs, three at a time (``--per-pass 3``): the first pages are out before the
+    last hand-ins are graded, every hand-in gets its page, the broken one a page saying why, and
     the gradebook and ``grades.csv`` hold, cell by cell, what ``python -m autograder grade`` gives
     on the same submissions in a course of its own."""
     students = {f"b{n}": 2001 + n for n in range(len(BURST))}
@@ -485,7 +486,7 @@ def test_a_burst_of_hand_ins_is_graded_as_batch_grading_grades_them(tmp_path: Pa
         with ThreadPoolExecutor(4) as pool:   # fetched beforehand: the burst is the submits
             list(pool.map(lambda item: taught.as_student(item[0], "fetch_assignment", item[1][0]),
                           zip(students, BURST)))
-        with running_service(taught, log) as service:
+        with running_service(taught, log, "--per-pass", "3") as service:
             with ThreadPoolExecutor(4) as pool:
                 entries = list(pool.map(lambda item: taught.hand_in(item[0], item[1][1], item[1][0]),
                                         zip(students, BURST)))
@@ -493,6 +494,11 @@ def test_a_burst_of_hand_ins_is_graded_as_batch_grading_grades_them(tmp_path: Pa
         broken = next(f"{student}/{assignment}" for student, (assignment, whose) in zip(students, BURST)
                       if whose == BROKEN)
         assert journal.jobs == {} and list(journal.failed) == [broken], log.read_text()[-3000:]
+        # three at a time: the first pages were out before the last hand-ins were graded
+        lines = log.read_text().splitlines()
+        released = [n for n, line in enumerate(lines) if line.endswith("feedback released")]
+        graded = [n for n, line in enumerate(lines) if line.endswith("): graded")]
+        assert len(released) == len(BURST) - 1 and released[0] < graded[-1], "\n".join(lines)
         for entry in entries:
             expected = "failed at" if entry.name == journal.failed[broken]["entry"] else "feedback released"
             assert journal.done[entry.name].startswith(expected), (entry.name, journal.done[entry.name])
