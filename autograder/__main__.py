@@ -90,6 +90,9 @@ def _main(argv: list[str] | None) -> int:
     watch_cmd.add_argument("--roster-only", action="store_true",
                            help="set aside (and report) the hand-ins of students the gradebook does not have, "
                                 "instead of grading them and adding them to it")
+    watch_cmd.add_argument("--per-pass", type=int, default=None, metavar="N",
+                           help="grade, make and release the feedback of at most N hand-ins (the oldest) before "
+                                "looking at the inbound again (default: 4 per CPU core, at least 8)")
     watch_cmd.add_argument("--db", metavar="URL", default=None, help=DB_HELP)
     demo_cmd = commands.add_parser("demo", parents=[course_option],
                                    help="grade the demo class (autograder/demo/) from a clean state in artifacts/demo-course/")
@@ -200,7 +203,7 @@ def _main(argv: list[str] | None) -> int:
             try:
                 return watch.main(root, broker=args.broker, once=args.once, settle=args.settle, db_url=args.db,
                                   cooldown=args.cooldown, hidden_results=args.hidden_results,
-                                  roster_only=args.roster_only)
+                                  roster_only=args.roster_only, per_pass=args.per_pass)
             except (RuntimeError, ValueError) as error:
                 parser.exit(2, f"python -m autograder watch: {error}\n")
         elif args.command == "demo":

@@ -11,6 +11,15 @@ blocking the server: other pages keep working while a submission is graded. Form
 submission shows its formulas as MathML made on the server, as the feedback does, instead of
 loading MathJax from a CDN (:class:`autograder.feedback.OfflineMathExporter`).
 
+One writer per course: *Collect*, *Generate Feedback* and *Release Feedback* write the
+``submitted/`` and ``feedback/`` folders and the exchange that ``python -m autograder watch`` writes
+(and Autograde runs ``python -m autograder grade``, which takes the course's lock itself), so each
+takes the course's writer lock (:func:`autograder.watchstate.hold`) while it runs: while the
+service runs, the button answers with a message naming it, instead of racing it (a feedback page
+released with hidden-test results withheld would be replaced by the full one). Manual grading
+writes manual scores and comments, which grading keeps (an answer that changed is flagged for
+manual grading again, as in batch grading): it works beside the service.
+
 It patches only modules that are already imported, so loading the configuration costs nothing in
 the students' commands.
 """
@@ -21,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from autograder import course
@@ -52,9 +62,49 @@ def autograde(api, assignment_id: str, student_id: str, force: bool = True, crea
         output = output.decode(errors="replace") if isinstance(output, bytes) else output
         return {"success": False, "error": f"grading took longer than {TIMEOUT} s and was stopped", "log": output}
     log = done.stdout + done.stderr
+    if done.returncode == 2 and "is running on this course" in log:   # refused: another writer holds the lock
+        return {"success": False, "error": _lines(log.strip()), "log": ""}
     if done.returncode != 0:
         return {"success": False, "error": log[-4000:] or f"exit status {done.returncode}", "log": log}
     return {"success": True, "log": log}
+
+
+#: formgrader's API methods that write what the service writes, and what each is called in a message.
+ONE_WRITER = {"collect": "Collect", "generate_feedback": "Generate Feedback", "release_feedback": "Release Feedback"}
+
+
+def _lines(text: str) -> str:
+    """``text`` in lines short enough for formgrader's dialog (it shows them unwrapped)."""
+    return "\n".join(textwrap.wrap(text, 80, break_on_hyphens=False))
+
+
+def refusal(button: str, busy: Exception) -> str:
+    """What formgrader shows when ``button`` is refused because another writer holds the lock."""
+    return _lines(f"formgrader's {button}: {busy}, which writes the same submitted/, feedback/ and exchange. "
+                  "Wait for it to finish, or stop the watch service (it loses nothing: `systemctl stop "
+                  "autograder-watch`), then try again")
+
+
+def _one_writer(name: str, original):
+    """``NbGraderAPI.<name>`` holding the course's writer lock; refused with :func:`refusal`'s
+    message (nbgrader's answer for a failure: ``success`` false, ``error``) when it is held."""
+    from autograder import watchstate
+
+    def method(self, *args, **kwargs):
+        root = Path(self.coursedir.root).resolve()
+        lock = watchstate.hold(root, "formgrader")
+        try:
+            lock.__enter__()
+        except watchstate.Busy as busy:
+            return {"success": False, "error": refusal(ONE_WRITER[name], busy), "log": ""}
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            lock.__exit__(None, None, None)
+
+    setattr(method, _INSTALLED, True)
+    method.__doc__ = original.__doc__
+    return method
 
 
 def install() -> None:
@@ -68,6 +118,9 @@ def install() -> None:
         setattr(course_autograde, _INSTALLED, True)
         course_autograde.__doc__ = autograde.__doc__
         api.NbGraderAPI.autograde = course_autograde
+    for name in ONE_WRITER if api is not None else ():
+        if not getattr(getattr(api.NbGraderAPI, name), _INSTALLED, False):
+            setattr(api.NbGraderAPI, name, _one_writer(name, getattr(api.NbGraderAPI, name)))
     handlers = sys.modules.get("nbgrader.server_extensions.formgrader.apihandlers")
     if handlers is not None and not getattr(handlers.AutogradeHandler.post, _INSTALLED, False):
         handlers.AutogradeHandler.post = _nonblocking_post(handlers)

@@ -27,6 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+#: Where each nbgrader process appends a line with the CPU seconds (user + system) it, its
+#: waited-for children and the students' kernels it ran (:data:`autograder.kernel.stopped_kernels_cpu`)
+#: used, and its arguments, when this variable names a file: how benchmarks measure the CPU of
+#: each graded notebook.
+CPU_LOG = "AUTOGRADER_CPU_LOG"
+
 _SERVER = multiprocessing.get_context("forkserver")
 _SERVER.set_forkserver_preload(["autograder.preload"])
 
@@ -99,7 +105,26 @@ def _nbgrader_main(args: list[str], cwd: str, env: dict[str, str], log: str, mem
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
+    if env.get(CPU_LOG):
+        _log_cpu(env[CPU_LOG], args)
     os._exit(code)
+
+
+def _log_cpu(path: str, args: list[str]) -> None:
+    """Append ``args`` and the CPU seconds of this process and its waited-for children to
+    ``path`` (one write of one line, so lines of parallel processes do not mix)."""
+    used = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for field in ("ru_utime", "ru_stime"))
+    used += getattr(sys.modules.get("autograder.kernel"), "stopped_kernels_cpu", 0.0)   # killed, not waited for
+    line = "\t".join([f"{used:.3f}", *(arg.replace("\t", " ").replace("\n", " ") for arg in args)]) + "\n"
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(handle, line.encode("utf-8", "replace"))
+        finally:
+            os.close(handle)
+    except OSError:
+        pass
 
 
 def _start(args: list[str], cwd: Path, env: dict[str, str], log: Path,

@@ -1,4 +1,4 @@
-"""Grading on arrival: ``python -m autograder watch [--broker URL] [--once] [--settle SECONDS]``.
+"""Grading on arrival: ``python -m autograder watch [--broker URL] [--once] [--settle SECONDS] [--per-pass N]``.
 
 A loop around the batch commands' own steps, for each new hand-in in the exchange's ``inbound/``:
 
@@ -54,6 +54,11 @@ POLL = 2.0
 CLOCK_TOLERANCE = 300.0
 #: ``--once`` stops waiting for hand-ins that keep changing after this many settle periods.
 ONCE_PATIENCE = 6
+#: At most this many hand-ins go through grading, feedback and release in one pass (the oldest
+#: first); then the inbound is looked at again. In a burst the first pages are out while the rest
+#: are still being graded, and a hand-in that arrives meanwhile waits for the hand-ins before it,
+#: not for the whole burst. Four per core keeps every core busy in each grading run.
+PER_PASS = max(8, 4 * (os.cpu_count() or 1))
 #: When students see the hidden tests' results (``--hidden-results``): as soon as their hand-in is
 #: graded, or only from their own due date on (extension included); the first is the default.
 HIDDEN_RESULTS = ("on-arrival", "at-due-date")
@@ -535,41 +540,48 @@ def _release_due(c: Course, journal: Journal) -> None:
 
 
 def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
-            hidden_results: str = "on-arrival") -> None:
-    """Take every job in the journal through its remaining steps, oldest first; the journal is
-    saved after each step. Then release the full feedback of those now past their due date."""
-    def at(step: str) -> list[str]:
+            hidden_results: str = "on-arrival", per_pass: int = PER_PASS) -> None:
+    """Collect every queued job, then take the ``per_pass`` oldest collected jobs through their
+    remaining steps (those an interrupted pass left half-way first: they are the oldest); the
+    journal is saved after each step. Then release the full feedback of those now past their due
+    date. The jobs left are taken by the next passes."""
+    def at(*steps: str) -> list[str]:
         return [key for key, job in sorted(journal.jobs.items(), key=lambda item: (item[1]["since"], item[0]))
-                if job["step"] == step]
+                if job["step"] in steps]
+
+    def now_at(keys: list[str], step: str) -> list[str]:
+        return [key for key in keys if journal.jobs.get(key, {}).get("step") == step]
 
     for key in at("queued"):
         _collect(c, journal, key)
         watchstate.save(c.root, journal)
+    chosen = at("collected", "graded", "feedback")[:max(1, per_pass)]
     by_assignment: dict[str, list[str]] = {}
-    for key in at("collected"):
+    for key in now_at(chosen, "collected"):
         by_assignment.setdefault(key.split("/")[1], []).append(key)
     for assignment, keys in by_assignment.items():
         _grade(c, journal, assignment, keys, broker, isolate)
         watchstate.save(c.root, journal)
-    graded = at("graded")
+    graded = now_at(chosen, "graded")
     if graded:
         _feedback(c, journal, graded, hidden_results)
         watchstate.save(c.root, journal)
-    for key in at("feedback"):
+    for key in now_at(chosen, "feedback"):
         _release(c, journal, key)
         watchstate.save(c.root, journal)
     _release_due(c, journal)
 
 
 def run_pass(c: Course, journal: Journal, *, settle: float, broker: str | None, isolate: bool,
-             cooldown: float = 0.0, hidden_results: str = "on-arrival", roster_only: bool = False) -> float | None:
+             cooldown: float = 0.0, hidden_results: str = "on-arrival", roster_only: bool = False,
+             per_pass: int = PER_PASS) -> float | None:
     """One look at the inbound and the work it brings; the seconds until a complete hand-in
     that is still changing settles (None: none)."""
     now = time.time()
     ready, settling = scan(c, journal, settle, now)
     enqueue(c, journal, ready, now, cooldown, roster_only)
     watchstate.save(c.root, journal)
-    process(c, journal, broker, isolate, hidden_results)
+    process(c, journal, broker, isolate, hidden_results, per_pass)
     return settling
 
 
@@ -594,10 +606,13 @@ def _logging(root: Path) -> Path:
 
 def main(root: Path, *, broker: str | None = None, once: bool = False, settle: float = SETTLE,
          db_url: str | None = None, isolate: bool = True, poll: float = POLL, cooldown: float = 0.0,
-         hidden_results: str = "on-arrival", roster_only: bool = False) -> int:
+         hidden_results: str = "on-arrival", roster_only: bool = False, per_pass: int | None = None) -> int:
     """``python -m autograder watch``: run until stopped (``once``: until nothing pending is
     left, then exit 0). Raises :class:`ValueError` or :class:`RuntimeError` with a message for
     the instructor when it cannot start."""
+    per_pass = PER_PASS if per_pass is None else per_pass
+    if per_pass < 1:
+        raise ValueError(f"--per-pass is at least 1, not {per_pass}")
     if hidden_results not in HIDDEN_RESULTS:
         raise ValueError(f"--hidden-results is one of {', '.join(HIDDEN_RESULTS)}, not {hidden_results!r}")
     root = root.resolve()
@@ -612,8 +627,11 @@ def main(root: Path, *, broker: str | None = None, once: bool = False, settle: f
         give_up = time.monotonic() + ONCE_PATIENCE * max(settle, POLL)
         try:
             while True:
+                before = {key: job["step"] for key, job in journal.jobs.items()}
                 settling = run_pass(c, journal, settle=settle, broker=broker, isolate=isolate, cooldown=cooldown,
-                                    hidden_results=hidden_results, roster_only=roster_only)
+                                    hidden_results=hidden_results, roster_only=roster_only, per_pass=per_pass)
+                if journal.jobs and {key: job["step"] for key, job in journal.jobs.items()} != before:
+                    continue   # more hand-ins to take (see PER_PASS): at once, after a look at the inbound
                 if once and (settling is None or time.monotonic() > give_up):
                     return 0
                 time.sleep(settling + 0.05 if once and settling is not None else min(poll, settling or poll))

@@ -88,7 +88,8 @@ class Busy(RuntimeError):
 def hold(root: Path, command: str) -> Iterator[None]:
     """Hold the course's writer lock (``.watch/lock``) as ``python -m autograder command``:
     ``watch``, and the ``grade`` and ``feedback`` commands, which write the same gradebook,
-    ``reports/`` and ``feedback/``, never run at once on a course. :class:`Busy`, naming the
+    ``reports/`` and ``feedback/``, never run at once on a course (nor formgrader's Collect,
+    Generate and Release Feedback, ``command`` ``formgrader``). :class:`Busy`, naming the
     holder and its process id, when another holds it."""
     where = folder(root)
     where.mkdir(mode=0o700, exist_ok=True)
@@ -98,8 +99,9 @@ def hold(root: Path, command: str) -> Iterator[None]:
         except BlockingIOError:
             lock.seek(0)
             pid, _, holder = lock.read().strip().partition(" ")
-            raise Busy(f"another `python -m autograder {holder or 'watch'}` is running on this course "
-                       f"(process {pid or '?'})") from None
+            what = "formgrader (Collect, Generate or Release Feedback)" if holder == "formgrader" else \
+                f"`python -m autograder {holder or 'watch'}`"
+            raise Busy(f"another {what} is running on this course (process {pid or '?'})") from None
         lock.seek(0)
         lock.truncate()
         lock.write(f"{os.getpid()} {command}")

@@ -43,11 +43,12 @@ NOBODY = 65534
 
 
 def nbgrader(*args: str, cwd: Path, user: str | None = None, home: Path | None = None,
-             passwd: Path | None = None) -> subprocess.CompletedProcess:
-    """``nbgrader ARGS`` in ``cwd``: as the instructor, or as ``user`` (a student)."""
+             passwd: Path | None = None, uid: int | None = None) -> subprocess.CompletedProcess:
+    """``nbgrader ARGS`` in ``cwd``: as the instructor, or as ``user`` (a student; their user id
+    ``uid``, by default the one ``STUDENTS`` gives)."""
     command = [str(Path(sys.executable).parent / "nbgrader"), *args]
     if user is not None:
-        uid = STUDENTS[user][0]
+        uid = STUDENTS[user][0] if uid is None else uid
         command = ["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--uid", str(uid), "--gid", str(uid),
                    "--ro-bind", str(passwd), "/etc/passwd", "--setenv", "HOME", str(home), "--chdir", str(cwd),
                    "--", *command]

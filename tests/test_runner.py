@@ -38,6 +38,17 @@ def test_a_job_runs_in_its_folder(tmp_path: Path):
     assert (tmp_path / "nbgrader_config.py").is_file()   # written to the job's folder, not the grader's
 
 
+def test_with_a_cpu_log_each_job_appends_its_cpu_time_and_arguments(tmp_path: Path):
+    log = tmp_path / "cpu.log"
+    env = dict(course.nbgrader_env(), **{runner.CPU_LOG: str(log)})
+    for _ in range(2):
+        assert run(tmp_path, "--version", env=env).returncode == 0
+    lines = [line.split("\t") for line in log.read_text().splitlines()]
+    assert [args for _, *args in lines] == [["--version"]] * 2
+    assert all(0 <= float(seconds) < 60 for seconds, *_ in lines)
+    assert run(tmp_path, "--version").returncode == 0 and len(log.read_text().splitlines()) == 2   # unset: nothing
+
+
 def test_a_job_over_its_time_limit_is_stopped(tmp_path: Path):
     done = run(tmp_path, "--version", timeout=0.001)
     assert done.returncode is None

@@ -11,6 +11,7 @@ SIGKILL after any step and started again ends where an uninterrupted run ends.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import json
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -39,13 +42,16 @@ NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
 
 class Class:
-    """A course with a throwaway exchange and the students of ``test_exchange.STUDENTS``."""
+    """A course with a throwaway exchange and students who are Unix users of their own (by
+    default those of ``test_exchange.STUDENTS``), with ``assignments`` released (default: one)."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, students: dict[str, int] | None = None,
+                 assignments: tuple[str, ...] = (ASSIGNMENT,)) -> None:
         self.base = base
+        self.students = students or {name: uid for name, (uid, _) in STUDENTS.items()}
         self.root = copy_course(base / "course")
-        for assignment in course.assignments(self.root):   # one assignment keeps it quick
-            if assignment != ASSIGNMENT:
+        for assignment in course.assignments(self.root):   # few assignments keep it quick
+            if assignment not in assignments:
                 for folder in (course.SOURCE, course.RELEASE):
                     shutil.rmtree(self.root / folder / assignment)
         self.exchange = Path(tempfile.mkdtemp(prefix="nbgrader-exchange-"))
@@ -56,27 +62,31 @@ class Class:
         self.inbound = self.exchange / COURSE_ID / "inbound"
         self.passwd = base / "passwd"
         self.passwd.write_text(Path("/etc/passwd").read_text() + "".join(
-            f"{name}:x:{uid}:{uid}::{base / name}:/bin/sh\n" for name, (uid, _) in STUDENTS.items()))
-        ok(nbgrader("release_assignment", ASSIGNMENT, self.option, cwd=self.root))
+            f"{name}:x:{uid}:{uid}::{base / name}:/bin/sh\n" for name, uid in self.students.items()))
+        for assignment in assignments:
+            ok(nbgrader("release_assignment", assignment, self.option, cwd=self.root))
 
     def as_student(self, student: str, *args: str) -> str:
         home = self.base / student
         (home / "work").mkdir(parents=True, exist_ok=True)
         return ok(nbgrader(*args, f"--course={COURSE_ID}", self.option, f"--Exchange.cache={home / 'cache'}",
-                           user=student, home=home, passwd=self.passwd, cwd=home / "work"))
+                           user=student, uid=self.students[student], home=home, passwd=self.passwd,
+                           cwd=home / "work"))
 
-    def hand_in(self, student: str, whose: str | None) -> Path:
-        """``student`` fetches (once) and submits ``whose`` demo notebook (None: the release
-        untouched); the new inbound folder."""
+    def hand_in(self, student: str, whose: str | None, assignment: str = ASSIGNMENT) -> Path:
+        """``student`` fetches ``assignment`` (once) and submits ``whose`` demo notebook of it
+        (None: the release untouched); the new inbound folder."""
         work = self.base / student / "work"
-        if not (work / ASSIGNMENT).exists():
-            self.as_student(student, "fetch_assignment", ASSIGNMENT)
+        if not (work / assignment).exists():
+            self.as_student(student, "fetch_assignment", assignment)
         if whose is not None:
-            shutil.copyfile(demo.DEMO / "submitted" / whose / ASSIGNMENT / NOTEBOOK, work / ASSIGNMENT / NOTEBOOK)
-        before = set(self.inbound.glob(f"{student}+*")) if self.inbound.exists() else set()
+            shutil.copyfile(demo.DEMO / "submitted" / whose / assignment / f"{assignment}.ipynb",
+                            work / assignment / f"{assignment}.ipynb")
+        pattern = f"{student}+{assignment}+*"
+        before = set(self.inbound.glob(pattern)) if self.inbound.exists() else set()
         time.sleep(0.01)   # a new name (the time in it) for each hand-in
-        self.as_student(student, "submit", ASSIGNMENT)
-        (new,) = set(self.inbound.glob(f"{student}+*")) - before
+        self.as_student(student, "submit", assignment)
+        (new,) = set(self.inbound.glob(pattern)) - before
         return new
 
     def watch(self, *args: str, kill_after: str | None = None) -> subprocess.CompletedProcess:
@@ -87,13 +97,13 @@ class Class:
         return subprocess.run([sys.executable, "-m", "autograder", "watch", "--once", "--settle", "0", *args],
                               cwd=self.root, env=env, capture_output=True, text=True, timeout=600, check=False)
 
-    def pages(self, student: str) -> list[Path]:
-        self.as_student(student, "fetch_feedback", ASSIGNMENT)
-        return sorted((self.base / student / "work" / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
+    def pages(self, student: str, assignment: str = ASSIGNMENT) -> list[Path]:
+        self.as_student(student, "fetch_feedback", assignment)
+        return sorted((self.base / student / "work" / assignment / "feedback").glob(f"*/{assignment}.html"))
 
-    def scores(self, student: str) -> dict[str, float | None]:
+    def scores(self, student: str, assignment: str = ASSIGNMENT) -> dict[str, float | None]:
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gradebook:
-            notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            notebook = gradebook.find_submission_notebook(assignment, assignment, student)
             return {grade.name: grade.auto_score for grade in notebook.grades}
 
     def rows(self, student: str) -> list[list[str]]:
@@ -409,3 +419,111 @@ def test_an_unreadable_journal_is_a_clear_message(tmp_path: Path):
                           env=course.nbgrader_env(), capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2 and "journal.json cannot be read" in done.stderr and "move it away" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@contextlib.contextmanager
+def running_service(taught: Class, log: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """``python -m autograder watch --settle 1 ARGS`` left running on ``taught`` (its own process
+    group, its output in ``log``), stopped when the block ends."""
+    env = dict(env or course.nbgrader_env())
+    env.pop(watch.KILL_HOOK, None)
+    with log.open("w") as out:
+        service = subprocess.Popen([sys.executable, "-m", "autograder", "watch", "--settle", "1", *args],
+                                   cwd=taught.root, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "watching" not in log.read_text():
+            assert service.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+        yield service
+    finally:
+        os.killpg(service.pid, signal.SIGTERM)
+        service.wait()
+
+
+def wait_until_done(taught: Class, service: subprocess.Popen, log: Path, names: list[str],
+                    patience: float = 900.0) -> watchstate.Journal:
+    """Wait until the journal says what became of every inbound entry in ``names``."""
+    deadline = time.monotonic() + patience
+    while True:
+        journal = watchstate.load(taught.root)
+        if all(name in journal.done for name in names):
+            return journal
+        assert service.poll() is None, f"the service stopped:\n{log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, f"not done in {patience} s:\n{log.read_text()[-3000:]}"
+        time.sleep(0.3)
+
+
+def cell_scores(db_url: str) -> dict[tuple[str, str, str, str], tuple[float | None, float]]:
+    """Every graded cell of every submission in the gradebook: (student, assignment, notebook,
+    cell) -> (its automatic score, its points)."""
+    with Gradebook(db_url) as gradebook:
+        return {(submission.student.id, assignment.name, notebook.name, grade.name): (grade.auto_score, grade.max_score)
+                for assignment in gradebook.assignments for submission in assignment.submissions
+                for notebook in submission.notebooks for grade in notebook.grades}
+
+
+#: A burst: each hand-in by a student of their own, (assignment, whose demo notebook it is): full
+#: marks (ada), mistakes (cy), cheats and nuisances (eve), the release untouched (ben), and dee's
+#: notebook of 01_translation, cut short (not JSON: it cannot be graded).
+BURST = [("01_translation", "ada"), ("02_equivariance", "cy"), ("01_translation", "cy"),
+         ("02_equivariance", "ada"), ("01_translation", "dee"), ("02_equivariance", "ben"),
+         ("01_translation", "eve"), ("02_equivariance", "eve")]
+BROKEN = "dee"
+
+
+def test_a_burst_of_hand_ins_is_graded_as_batch_grading_grades_them(tmp_path: Path):
+    """Eight students hand in at once (two assignments, some answers wrong, one notebook broken)
+    while the service runs, three at a time (``--per-pass 3``): the first pages are out before the
+    last hand-ins are graded, every hand-in gets its page, the broken one a page saying why, and
+    the gradebook and ``grades.csv`` hold, cell by cell, what ``python -m autograder grade`` gives
+    on the same submissions in a course of its own."""
+    students = {f"b{n}": 2001 + n for n in range(len(BURST))}
+    taught = Class(tmp_path / "watched", students, assignments=tuple(sorted({a for a, _ in BURST})))
+    log = tmp_path / "watch.log"
+    try:
+        with ThreadPoolExecutor(4) as pool:   # fetched beforehand: the burst is the submits
+            list(pool.map(lambda item: taught.as_student(item[0], "fetch_assignment", item[1][0]),
+                          zip(students, BURST)))
+        with running_service(taught, log, "--per-pass", "3") as service:
+            with ThreadPoolExecutor(4) as pool:
+                entries = list(pool.map(lambda item: taught.hand_in(item[0], item[1][1], item[1][0]),
+                                        zip(students, BURST)))
+            journal = wait_until_done(taught, service, log, [entry.name for entry in entries])
+        broken = next(f"{student}/{assignment}" for student, (assignment, whose) in zip(students, BURST)
+                      if whose == BROKEN)
+        assert journal.jobs == {} and list(journal.failed) == [broken], log.read_text()[-3000:]
+        # three at a time: the first pages were out before the last hand-ins were graded
+        lines = log.read_text().splitlines()
+        released = [n for n, line in enumerate(lines) if line.endswith("feedback released")]
+        graded = [n for n, line in enumerate(lines) if line.endswith("): graded")]
+        assert len(released) == len(BURST) - 1 and released[0] < graded[-1], "\n".join(lines)
+        for entry in entries:
+            expected = "failed at" if entry.name == journal.failed[broken]["entry"] else "feedback released"
+            assert journal.done[entry.name].startswith(expected), (entry.name, journal.done[entry.name])
+        # the same submissions, graded in batch in a course of their own
+        batch = copy_course(tmp_path / "batch")
+        shutil.copytree(taught.root / course.SUBMITTED, batch / course.SUBMITTED)
+        ok(subprocess.run([sys.executable, "-m", "autograder", "grade", "--quiet"], cwd=batch,
+                          env=course.nbgrader_env(), capture_output=True, text=True, timeout=900, check=False))
+        watched, batched = cell_scores(course.db_url(taught.root)), cell_scores(course.db_url(batch))
+        assert watched == batched
+        assert {key[:2] for key in watched} == {(s, a) for s, (a, _) in zip(students, BURST)}
+        assert any(score == points for score, points in watched.values())          # right answers ...
+        assert any(score is not None and score < points for score, points in watched.values())   # ... and wrong ones
+        grades = [(taught.root / course.REPORTS / "grades.csv").read_text(), (batch / course.REPORTS / "grades.csv").read_text()]
+        assert grades[0] == grades[1]
+        # and each student fetches one page: their score, or why it was not graded
+        with ThreadPoolExecutor(4) as pool:
+            pages = dict(zip(students, pool.map(lambda item: taught.pages(item[0], item[1][0]), zip(students, BURST))))
+        for student, (assignment, whose) in zip(students, BURST):
+            (page,) = pages[student]
+            text = page.read_text(encoding="utf-8")
+            if whose == BROKEN:
+                assert f"notebook {assignment}.ipynb cannot be read" in text and "Traceback" not in text
+            else:
+                total = sum(score or 0 for (s, a, _, _), (score, _) in watched.items() if (s, a) == (student, assignment))
+                assert f"Score: {total:g}" in text or f"Score: {total}" in text, (student, whose)
+    finally:
+        taught.close()
