@@ -79,7 +79,7 @@ class SlowKernel:
     def load_harness(self) -> None:
         pass
 
-    def call(self, name, args, kwargs, timeout, callback):
+    def call(self, name, args, kwargs, timeout, callback, lent=None):
         raise CallTimeout(f"{name}() did not return within {timeout:g} s")
 
 
