@@ -43,7 +43,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import course, exchange, feedback, late, notice, watchstate
+from autograder import course, exchange, feedback, late, notice, runner, watchstate
 from autograder.watchstate import Journal
 
 #: Seconds a complete hand-in must stay unchanged before it is taken (``--settle``).
@@ -436,21 +436,81 @@ def _not_due(c: Course, key: str, now: float) -> str | None:
 
 def _feedback_command(c: Course, key: str, withhold: bool) -> list[str]:
     student, assignment = key.split("/")
-    command = ["generate_feedback", assignment, "--student", student, "--force", *feedback.nbgrader_options(c.db_url)]
+    return _feedback_students_command(c, assignment, [student], withhold)
+
+
+def _feedback_students_command(c: Course, assignment: str, students: list[str], withhold: bool) -> list[str]:
+    """``nbgrader generate_feedback`` of ``assignment`` for ``students``: one of them by
+    ``--student``; several in one process (the exporter and gradebook set up once), as every
+    student whose graded hand-in is in ``autograded/`` less the others, excluded by id."""
+    if len(students) == 1:
+        chosen = ["--student", students[0]]
+    else:
+        others = sorted(_graded_students(c, assignment) - set(students))
+        chosen = [f"--CourseDirectory.student_id_exclude={','.join(others)}"] if others else []
+    command = ["generate_feedback", assignment, *chosen, "--force", *feedback.nbgrader_options(c.db_url)]
     if withhold:
         command += ["--WithholdHiddenResults.enabled=True", f"--WithholdHiddenResults.solutions={c.root / course.SOURCE}"]
     return command
+
+
+def _graded_students(c: Course, assignment: str) -> set[str]:
+    """The ids of ``autograded/<student>/<assignment>/`` folders."""
+    try:
+        return {entry.name for entry in os.scandir(c.root / "autograded")
+                if (c.root / "autograded" / entry.name / assignment).is_dir()}
+    except OSError:
+        return set()
+
+
+def _feedback_groups(c: Course, keys: list[str], withheld: dict[str, bool]) -> list[list[str]]:
+    """The jobs ``keys`` in groups that one ``generate_feedback`` can make: the same assignment
+    and the same withholding. A student id that nbgrader's comma-separated exclusion list could
+    not hold (none the exchange accepts) keeps its assignment's jobs one per command."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for key in keys:
+        groups.setdefault((key.split("/")[1], withheld[key]), []).append(key)
+    out: list[list[str]] = []
+    for (assignment, _), group in groups.items():
+        if len(group) > 1 and any("," in student for student in _graded_students(c, assignment)):
+            out += [[key] for key in group]
+        else:
+            out.append(group)
+    return out
+
+
+def _make_pages(c: Course, keys: list[str], withheld: dict[str, bool]) -> dict[str, runner.Finished]:
+    """Run ``generate_feedback`` for ``keys``, grouped (see :func:`_feedback_groups`); how the
+    command that made each key's pages ended. A group whose command failed is made again one
+    key per command, so that one student's failure is not another's."""
+    groups = _feedback_groups(c, keys, withheld)
+
+    def commands(of: list[list[str]]) -> list[list[str]]:
+        return [_feedback_students_command(c, group[0].split("/")[1], [key.split("/")[0] for key in group],
+                                           withheld[group[0]]) for group in of]
+
+    jobs = os.cpu_count() or 1
+    ended: dict[str, runner.Finished] = {}
+    again: list[list[str]] = []
+    for group, done in zip(groups, course.run_nbgrader_many(c.root, commands(groups), jobs=jobs)):
+        if done.returncode != 0 and len(group) > 1:
+            again += [[key] for key in group]
+        else:
+            ended.update({key: done for key in group})
+    for group, done in zip(again, course.run_nbgrader_many(c.root, commands(again), jobs=jobs) if again else []):
+        ended[group[0]] = done
+    return ended
 
 
 def _feedback(c: Course, journal: Journal, keys: list[str], hidden_results: str) -> None:
     now = time.time()
     for key in keys:
         journal.jobs[key]["withheld"] = hidden_results == "at-due-date" and _not_due(c, key, now) is not None
-    commands = [_feedback_command(c, key, journal.jobs[key]["withheld"]) for key in keys]
     started = time.time() - 1.0   # pages older than this are an earlier hand-in's
-    finished = course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)
+    finished = _make_pages(c, keys, {key: journal.jobs[key]["withheld"] for key in keys})
     _kill_hook("feedback")
-    for key, done in zip(keys, finished):
+    for key in keys:
+        done = finished[key]
         student, assignment = key.split("/")
         entry = journal.jobs[key]["entry"]
         pages = {path.stem for path in (c.root / "feedback" / student / assignment).glob("*.html")
