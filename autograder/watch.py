@@ -8,7 +8,8 @@ A loop around the batch commands' own steps, for each new hand-in in the exchang
 2. **grade** it with :func:`autograder.grade.grade` (or on the workers,
    :func:`autograder.distributed.grade_remote`), which records it in the gradebook and rewrites
    ``reports/``;
-3. make its **feedback** (``nbgrader generate_feedback A --student S`` with the course's steps);
+3. make its **feedback** (``nbgrader generate_feedback A`` with the course's steps: ``--student S``,
+   or the pass's students of ``A`` together in one process);
 4. **release** it (``nbgrader release_feedback A --student S``, the course's
    ``SafeReleaseFeedback``), so that the student's ``nbgrader fetch_feedback`` receives it.
 
