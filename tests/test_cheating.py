@@ -143,6 +143,14 @@ def test_cheat_scores_zero(assignment, cheat, workdir):
                       f"{summary_of(summary, cheat)}"
 
 
+def _live_scratch_of_another_grading(path: Path) -> bool:
+    """``path`` lies in a sandbox's scratch folder (``/tmp/autograder-*/``, holding the kernel's
+    ``work/``) of a grading that is still running."""
+    scratch = Path("/tmp") / path.relative_to("/tmp").parts[0] if path.is_relative_to("/tmp") else None
+    return bool(scratch and scratch.name.startswith("autograder-") and (scratch / "work").is_dir()
+                and os.environ.get("PYTEST_XDIST_WORKER"))
+
+
 @pytest.mark.parametrize("assignment", CLASSES)
 def test_cheats_leave_no_files_behind(assignment, workdir):
     """What the cheats write (fake grades.csv, autograded notebooks, marker files) stays in
@@ -151,5 +159,9 @@ def test_cheats_leave_no_files_behind(assignment, workdir):
     scores, _, root = graded(assignment, workdir)
     places = [*root.rglob(f"*{MARKER}*"), *root.parent.glob(f"*{MARKER}*"), *Path("/tmp").glob(f"*{MARKER}*"),
               *Path("/tmp").glob(f"*/{MARKER}*"), *Path(os.path.expanduser("~")).glob(f"*{MARKER}*")]
+    # A grading running beside this test (another class of this file, the demo) has its sandboxes'
+    # scratch folders in /tmp while it runs: what its cheats write there is inside their sandbox.
+    # This test's own gradings are over, and their scratch folders were removed with them.
+    places = [p for p in places if not _live_scratch_of_another_grading(p)]
     assert not places, f"files written by cheats outside their sandbox: {places}"
     assert set(scores) == set(class_for(assignment)), "grades.csv lists exactly the class"
