@@ -74,31 +74,41 @@ def free_port() -> int:
 def lab_course(into: Path) -> Path:
     """A scratch copy of the course that `make lab` can start from, sharing this
     repository's (already installed) virtual environment."""
-    root = copy_course(into)
-    for name in LAB_FILES:
-        shutil.copy2(ROOT / name, root / name)  # keeps the times: the environment stays up to date
-    shutil.copytree(ROOT / ".lab", root / ".lab")
-    (root / ".venv").symlink_to(ROOT / ".venv")
+    root = lab_files(copy_course(into))
     stale = subprocess.run(["make", "-q", ".venv/.installed"], cwd=root, capture_output=True)
     assert stale.returncode == 0, "the environment is out of date: run `make .venv/.installed` first"
     return root
 
 
-def start_lab(root: Path, target: str, env: dict[str, str] | None = None):
-    """Start `make TARGET` (lab or lab-instructor) in ``root``, as the README says; only the
-    port, the token and "no browser" are added (and ``env`` to its environment). Yields the URL,
-    the token and the log."""
-    port, token = free_port(), secrets.token_hex(16)
-    settings = root.parent / "lab-settings"
+def lab_files(root: Path) -> Path:
+    """What `make lab` needs in the course folder ``root`` beside the course: the Makefile and
+    what it depends on, the labs' settings, this repository's virtual environment."""
+    for name in LAB_FILES:
+        shutil.copy2(ROOT / name, root / name)  # keeps the times: the environment stays up to date
+    shutil.copytree(ROOT / ".lab", root / ".lab")
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    return root
+
+
+def lab_settings(folder: Path) -> Path:
+    """``folder`` holding the lab's settings of :data:`LAB_SETTINGS` (JUPYTERLAB_SETTINGS_DIR)."""
     for name, value in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(value))
-    lab_args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
-    log_path = root.parent / f"{target}.log"
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(json.dumps(value))
+    return folder
+
+
+def lab_args(port: int, token: str) -> str:
+    """The only arguments the tests add to `make lab`: the port, the token and "no browser"."""
+    return f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
+
+
+def serve(command: list[str], root: Path, env: dict[str, str], log_path: Path, port: int, token: str, what: str):
+    """Run ``command`` (a `make lab` of some kind) in ``root``, wait until its JupyterLab answers,
+    yield the URL, the token and the log; then stop it and everything it started."""
     log = log_path.open("w")
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), **(env or {}))
-    server = subprocess.Popen(["make", target, f"LAB_ARGS={lab_args}"], cwd=root, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -107,7 +117,7 @@ def start_lab(root: Path, target: str, env: dict[str, str] | None = None):
             break
         except OSError:
             assert server.poll() is None and time.monotonic() < deadline, \
-                f"`make {target}` did not start JupyterLab:\n{log_path.read_text()[-3000:]}"
+                f"{what} did not start JupyterLab:\n{log_path.read_text()[-3000:]}"
             time.sleep(0.5)
     try:
         yield {"base": base, "token": token, "root": root, "log": log_path}
@@ -118,6 +128,17 @@ def start_lab(root: Path, target: str, env: dict[str, str] | None = None):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
         log.close()
+
+
+def start_lab(root: Path, target: str, env: dict[str, str] | None = None):
+    """Start `make TARGET` (lab or lab-instructor) in ``root``, as the README says; only the
+    port, the token and "no browser" are added (and ``env`` to its environment). Yields the URL,
+    the token and the log."""
+    port, token = free_port(), secrets.token_hex(16)
+    settings = lab_settings(root.parent / "lab-settings")
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), **(env or {}))
+    yield from serve(["make", target, f"LAB_ARGS={lab_args(port, token)}"], root, env,
+                     root.parent / f"{target}.log", port, token, f"`make {target}`")
 
 
 @pytest.fixture(scope="module")

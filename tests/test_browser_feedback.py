@@ -25,10 +25,7 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -36,9 +33,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder import course, demo, watchstate
-from conftest import ROOT, copy_course
-from test_browser import (CHROMIUM, LAB_FILES, LAB_SETTINGS, LOG_ERRORS, SCREENSHOTS, _login, browser, free_port,  # noqa: F401
-                          page, start_lab)
+from conftest import copy_course
+from test_browser import (CHROMIUM, LOG_ERRORS, SCREENSHOTS, _login, browser, free_port, lab_args,  # noqa: F401
+                          lab_files, lab_settings, page, serve, start_lab)
 from test_exchange import ASSIGNMENT
 from test_watch import Class, running_service, wait_until_done
 
@@ -52,56 +49,19 @@ pytestmark = [
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 
 
-def lab_ready(root: Path) -> Path:
-    """What `make lab` needs in the course folder ``root`` beside the course (as
-    ``test_browser.lab_course`` adds to its copy): the Makefile and what it depends on, the
-    labs' settings, this repository's virtual environment."""
-    for name in LAB_FILES:
-        shutil.copy2(ROOT / name, root / name)   # keeps the times: the environment stays up to date
-    shutil.copytree(ROOT / ".lab", root / ".lab")
-    (root / ".venv").symlink_to(ROOT / ".venv")
-    return root
-
-
 def start_lab_as(root: Path, student: str, taught: Class):
     """`make lab` in ``root`` as the Unix user ``student`` of ``taught`` (their user id, their
     passwd entry, their home); yields the URL, the token and the log."""
     port, token = free_port(), secrets.token_hex(16)
     home = taught.base / student
-    settings = home / "lab-settings"
-    for name, value in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(value))
+    settings = lab_settings(home / "lab-settings")
     uid = str(taught.students[student])
-    lab_args = f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --IdentityProvider.token={token}"
-    log_path = home / "lab.log"
-    log = log_path.open("w")
     command = ["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--uid", uid, "--gid", uid,
                "--ro-bind", str(taught.passwd), "/etc/passwd", "--setenv", "HOME", str(home),
                "--setenv", "JUPYTERLAB_SETTINGS_DIR", str(settings), "--chdir", str(root),
-               "--", "make", "lab", f"LAB_ARGS={lab_args}"]
+               "--", "make", "lab", f"LAB_ARGS={lab_args(port, token)}"]
     env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "XDG_"))}
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, \
-                f"`make lab` as {student} did not start JupyterLab:\n{log_path.read_text()[-3000:]}"
-            time.sleep(0.5)
-    try:
-        yield {"base": base, "token": token, "root": root, "log": log_path}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+    yield from serve(command, root, env, home / "lab.log", port, token, f"`make lab` as {student}")
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +69,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory):
     """The instructor's course with its exchange; s2 has handed in ada's notebook, graded."""
     taught = Class(tmp_path_factory.mktemp("hub"))
     try:
-        lab_ready(taught.root)
+        lab_files(taught.root)
         taught.hand_in("s2", "ada")
         done = taught.watch()
         assert done.returncode == 0 and watchstate.load(taught.root).failed == {}, done.stderr[-3000:]
@@ -121,7 +81,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def student_lab(hub: Class):
     """s1's lab: a course folder of s1's own, the exchange named in its local configuration."""
-    root = lab_ready(copy_course(hub.base / "s1" / "course"))
+    root = lab_files(copy_course(hub.base / "s1" / "course"))
     (root / "nbgrader_config.local.py").write_text(f"c.Exchange.root = {str(hub.exchange)!r}\n")
     (hub.base / "s1").mkdir(exist_ok=True)
     yield from start_lab_as(root, "s1", hub)
