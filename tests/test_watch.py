@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import itertools
 import json
 import os
@@ -305,9 +306,15 @@ def test_a_hand_in_that_cannot_be_graded_gets_a_page_saying_why(tmp_path: Path):
         taught.close()
 
 
-#: What cy's notebook gets from the hidden test of 01_translation (its output), and the panel of that cell.
-HIDDEN_OUTPUT = "1x7 image&gt;, 2, -3, mode='wrap') has 7 wrong value"
+#: What cy's notebook gets from the hidden test of 01_translation (its output, as the page's text
+#: reads once its character references are decoded: :func:`page_text`), and the panel of that cell.
+HIDDEN_OUTPUT = "1x7 image>, 2, -3, mode='wrap') has 7 wrong value"
 HIDDEN_PANEL = re.compile(r'name="test_translate_hidden">.*?Score: ([^<]*?) / 2', re.DOTALL)
+
+
+def page_text(page: Path) -> str:
+    """The HTML of ``page`` with its character references decoded (``&#39;`` and ``'`` alike)."""
+    return html.unescape(page.read_text(encoding="utf-8"))
 
 
 def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: dict, tmp_path: Path):
@@ -315,7 +322,7 @@ def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: d
     page shows neither the hidden test's score nor its output; once the extension is taken back
     the service releases the full page, which the next ``fetch_feedback`` replaces it with.
     On arrival (the default, ``arrivals``), the same notebook's page shows both."""
-    on_arrival = arrivals["pages"]["s2"][0].read_text(encoding="utf-8")
+    on_arrival = page_text(arrivals["pages"]["s2"][0])
     assert HIDDEN_OUTPUT in on_arrival and HIDDEN_PANEL.search(on_arrival).group(1).strip() == "0.0"
     taught = Class(tmp_path)
     try:
@@ -328,7 +335,7 @@ def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: d
         ok(taught.watch("--hidden-results", "at-due-date"))
         assert list(watchstate.load(taught.root).withheld) == [f"s2/{ASSIGNMENT}"]
         (page,) = taught.pages("s2")
-        withheld = page.read_text(encoding="utf-8")
+        withheld = page_text(page)
         assert HIDDEN_OUTPUT not in withheld and "BEGIN HIDDEN" not in withheld
         assert HIDDEN_PANEL.search(withheld).group(1).strip() == "shown after the due date"
         assert re.search(r"Score: [\d.]+ / [\d.]+; [\d.]+ points of hidden tests shown after the due date", withheld)
@@ -340,7 +347,7 @@ def test_hidden_results_are_withheld_until_the_students_own_due_date(arrivals: d
         ok(taught.watch("--hidden-results", "at-due-date"))
         assert watchstate.load(taught.root).withheld == {}
         (page,) = taught.pages("s2")
-        full = page.read_text(encoding="utf-8")
+        full = page_text(page)
         assert HIDDEN_OUTPUT in full and HIDDEN_PANEL.search(full).group(1).strip() == "0.0"
         assert "BEGIN HIDDEN" not in full
         assert len(taught.outbound()) == 1
