@@ -151,9 +151,13 @@ def _copy_notebook(gradebook: Gradebook, assignment: api.Assignment, notebook: a
 
 
 def select(root: Path, assignments: Sequence[str] | None = None,
-           student_ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+           student_ids: Sequence[str] | None = None,
+           pairs: Sequence[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """The (student, assignment) pairs with a submission, among the given assignments and
-    students (default: all). An unknown assignment or student is a ``ValueError``."""
+    students (default: all), or among ``pairs`` (each a student and an assignment). An unknown
+    assignment or student is a ``ValueError``."""
+    if pairs is not None:
+        assignments, student_ids = [a for _, a in pairs], [s for s, _ in pairs]
     known = course.assignments(root)
     unknown = sorted(set(assignments or ()) - set(known))
     if unknown:
@@ -164,7 +168,7 @@ def select(root: Path, assignments: Sequence[str] | None = None,
         raise ValueError(f"no student {', '.join(missing)} in {course.SUBMITTED}/")
     chosen = [a for a in known if not assignments or a in assignments]
     return [(s, a) for s in (sorted(set(student_ids)) if student_ids else present) for a in chosen
-            if (root / course.SUBMITTED / s / a).is_dir()]
+            if (root / course.SUBMITTED / s / a).is_dir() and (pairs is None or (s, a) in pairs)]
 
 
 def local_grader(root: Path, *, jobs: int | None = None, isolate: bool = True, options: tuple[str, ...] = (),
@@ -218,10 +222,13 @@ class Waiting:
 
 def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, isolate: bool = True,
           options: tuple[str, ...] = (), progress: bool = True, assignments: Sequence[str] | None = None,
-          student_ids: Sequence[str] | None = None, grader: Grader | None = None) -> Path:
+          student_ids: Sequence[str] | None = None, grader: Grader | None = None,
+          pairs: Sequence[tuple[str, str]] | None = None) -> Path:
     """Grade the submissions under ``root/submitted`` and write ``reports/grades.csv``.
 
-    Only ``assignments`` and ``student_ids`` when given (default: all). Each result goes to
+    Only ``assignments`` and ``student_ids`` when given (default: all), or only ``pairs``
+    (student, assignment), which keeps the parallel workers busy across assignments and writes
+    the reports once (``python -m autograder watch``'s hand-ins of a pass). Each result goes to
     the gradebook (``db_url``, default: the course configuration's) as it comes in; the reports
     are then written from the gradebook (:func:`write_reports`). ``jobs`` parallel workers
     (default: the machine's cores), or ``grader`` to grade elsewhere. Returns the CSV's path.
@@ -230,7 +237,7 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
     if isolate and grader is None:
         sandbox.bwrap_path()   # no sandbox, no grading: say so before the first student
     url = course.db_url(root, db_url)
-    work = select(root, assignments, student_ids)
+    work = select(root, assignments, student_ids, pairs)
     register(root, url, sorted({a for _, a in work}), sorted({s for s, _ in work}))
     with tqdm(total=len(work), desc="grading", unit="job", disable=not progress, file=sys.stderr) as bar:
         waiting = Waiting()

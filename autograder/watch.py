@@ -394,22 +394,21 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
     journal.taken_at[key] = time.time()
 
 
-def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker: str | None,
-           isolate: bool) -> None:
+def _grade(c: Course, journal: Journal, keys: list[str], broker: str | None, isolate: bool) -> None:
+    """Grade the jobs ``keys`` (of any assignments) in one grading run: its parallel jobs are
+    kept busy across assignments, and the reports are written once."""
     from autograder.grade import grade
     from autograder.sandbox import SandboxUnavailable
 
-    students = [key.split("/")[0] for key in keys]
-    missing: set[str] = set()
+    pairs = [(key.split("/")[0], key.split("/")[1]) for key in keys]
+    missing: set[tuple[str, str]] = set()
     try:
         if broker:
             from autograder import distributed
-            _, run = distributed.grade_remote(c.root, broker, db_url=c.db_url, assignments=[assignment],
-                                              student_ids=students, progress=False)
-            missing = {student for student, _ in run.missing}
+            _, run = distributed.grade_remote(c.root, broker, db_url=c.db_url, pairs=pairs, progress=False)
+            missing = set(run.missing)
         else:
-            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, assignments=[assignment],
-                  student_ids=students)
+            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, pairs=pairs)
     except (SandboxUnavailable, ValueError, OSError) as error:
         for key in keys:
             entry = journal.jobs[key]["entry"]
@@ -418,7 +417,7 @@ def _grade(c: Course, journal: Journal, assignment: str, keys: list[str], broker
         return
     _kill_hook("grade")
     for key in keys:
-        if key.split("/")[0] in missing:
+        if tuple(key.split("/")) in missing:
             log.warning("%s: not graded by the workers yet; tried again on the next pass", key)
         else:
             journal.jobs[key]["step"] = "graded"
@@ -617,11 +616,8 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
         _collect(c, journal, key)
         watchstate.save(c.root, journal)
     chosen = at("collected", "graded", "feedback")[:max(1, per_pass)]
-    by_assignment: dict[str, list[str]] = {}
-    for key in now_at(chosen, "collected"):
-        by_assignment.setdefault(key.split("/")[1], []).append(key)
-    for assignment, keys in by_assignment.items():
-        _grade(c, journal, assignment, keys, broker, isolate)
+    if now_at(chosen, "collected"):
+        _grade(c, journal, now_at(chosen, "collected"), broker, isolate)
         watchstate.save(c.root, journal)
     graded = now_at(chosen, "graded")
     if graded:
