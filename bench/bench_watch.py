@@ -38,6 +38,7 @@ Usage: ``.venv/bin/python bench/bench_watch.py [--hand-ins N] [--gap SECONDS] [-
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -58,7 +59,7 @@ from nbgrader.utils import notebook_hash  # noqa: E402
 
 from autograder import course, runner  # noqa: E402
 from conftest import copy_course  # noqa: E402
-from test_exchange import ASSIGNMENT, COURSE_ID, STUDENTS, ok  # noqa: E402
+from test_exchange import ASSIGNMENT, COURSE_ID, STUDENTS, as_user, ok  # noqa: E402
 from test_watch import Class, cell_scores, running_service  # noqa: E402
 
 PATIENCE = 1800.0
@@ -75,6 +76,56 @@ def load() -> str:
 
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+
+
+#: What a student's open lab does when they click *Fetch Feedback* in the Assignments panel:
+#: nbgrader's own handler code (``AssignmentList.fetch_feedback``), run in the lab server's
+#: process, which imported nbgrader when the lab started.
+LAB_FETCH = """
+import json, os, sys
+from nbgrader.server_extensions.assignment_list.handlers import AssignmentList
+panel = AssignmentList()
+panel.root_dir = os.getcwd()
+print("ready", flush=True)
+for line in sys.stdin:
+    course_id, assignment = line.split()
+    print(json.dumps(panel.fetch_feedback(course_id, assignment)), flush=True)
+"""
+
+
+class Lab:
+    """A student's open JupyterLab, as far as its Assignments panel goes: a process of the
+    student's own (their user id and home, as ``nbgrader fetch_feedback`` runs) that has
+    imported nbgrader's Assignments-panel code, and runs its ``fetch_feedback`` when asked. The
+    course and exchange come from an ``nbgrader_config.py`` in the student's folder."""
+
+    def __init__(self, taught: Class, student: str) -> None:
+        home = taught.base / student
+        work = home / "work"
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "nbgrader_config.py").write_text(
+            f"c.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(taught.exchange)!r}\n"
+            f"c.Exchange.cache = {str(home / 'cache')!r}\n", encoding="utf-8")
+        command = as_user([sys.executable, "-c", LAB_FETCH], uid=taught.students[student], home=home,
+                          passwd=taught.passwd, cwd=work)
+        self.process = subprocess.Popen(command, cwd=work, env=course.nbgrader_env(), stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    def ready(self) -> None:
+        assert self.process.stdout.readline().strip() == "ready", "the student's lab did not start"
+
+    def fetch_feedback(self, assignment: str) -> None:
+        self.process.stdin.write(f"{COURSE_ID} {assignment}\n")
+        self.process.stdin.flush()
+        answer = json.loads(self.process.stdout.readline())
+        assert answer["success"], answer
+
+    def cpu(self) -> float:
+        return process_cpu(self.process.pid, tree=True)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def page_name(taught: Class, student: str, inbound: Path) -> Path:
@@ -105,8 +156,13 @@ def cpu_lines(path: Path) -> list[tuple[float, list[str]]]:
     return lines
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of process ``pid`` itself, now."""
+def process_cpu(pid: int, tree: bool = False) -> float:
+    """CPU seconds (user + system) of process ``pid`` itself, now (``tree``: with all its
+    descendants, :func:`autograder.kernel.tree_cpu`)."""
+    if tree:
+        from autograder.kernel import tree_cpu
+
+        return tree_cpu(pid)
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -128,6 +184,47 @@ class Cpu:
             kinds.setdefault(args[0] if args else "?", []).append(seconds)
         kinds["watch process"] = [process_cpu(self.service.pid) - self.own]
         return kinds
+
+
+class Busy:
+    """How busy the machine's cores are (``/proc/stat``), sampled every ``every`` seconds in a
+    thread: the mean over a phase, and per 10 s, shows where cores wait."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every, self.samples = every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def _ticks() -> tuple[int, int]:
+        fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields[:8]) - idle, sum(fields[:8])
+
+    def _sample(self) -> None:
+        started, (busy, total) = time.monotonic(), self._ticks()
+        while not self._stop.wait(self.every):
+            now_busy, now_total = self._ticks()
+            if now_total > total:
+                self.samples.append((time.monotonic() - started, (now_busy - busy) / (now_total - total)))
+            busy, total = now_busy, now_total
+
+    def __enter__(self) -> "Busy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "cores busy: not sampled"
+        buckets: dict[int, list[float]] = {}
+        for moment, share in self.samples:
+            buckets.setdefault(int(moment // 10), []).append(share)
+        return (f"cores busy {100 * statistics.mean(share for _, share in self.samples):.0f} % on average; per 10 s: "
+                + " ".join(f"{100 * statistics.mean(shares):.0f}" for _, shares in sorted(buckets.items())))
 
 
 def describe(kinds: dict[str, list[float]], hand_ins: int) -> str:
@@ -162,11 +259,22 @@ def singles(taught: Class, service: subprocess.Popen, log: Path, count: int, gap
     return latencies
 
 
-def burst(taught: Class, service: subprocess.Popen, log: Path, plan: list[tuple[str, str, str]]) -> dict:
+def burst(taught: Class, service: subprocess.Popen, log: Path, plan: list[tuple[str, str, str]],
+          fetch_from: str = "lab") -> dict:
     """The hand-ins of ``plan`` ((student, assignment, whose notebook)) at once; the latency of
-    each from the moment they are all there, and when each page was released."""
+    each from the moment they are all there, and when each page was released. ``fetch_from``: the
+    student fetches as soon as their page is there, from their open lab's Assignments panel
+    (``lab``: every student's :class:`Lab` started beforehand; any number fetch at once) or
+    with ``nbgrader fetch_feedback`` (``cli``: two at a time)."""
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(lambda item: taught.as_student(item[0], "fetch_assignment", item[1]), plan))
+    labs: dict[str, Lab] = {}
+    if fetch_from == "lab":
+        for student, _, _ in plan:
+            labs[student] = Lab(taught, student)
+        for lab in labs.values():
+            lab.ready()
+    labs_cpu = sum(lab.cpu() for lab in labs.values())
     os.killpg(service.pid, signal.SIGSTOP)
     try:
         with ThreadPoolExecutor(4) as pool:
@@ -180,12 +288,15 @@ def burst(taught: Class, service: subprocess.Popen, log: Path, plan: list[tuple[
     lock = threading.Lock()
 
     def fetch(student: str, assignment: str, entry: Path) -> None:
-        taught.pages(student, assignment)
+        if fetch_from == "lab":
+            labs[student].fetch_feedback(assignment)
+        else:
+            taught.pages(student, assignment)
         assert fetched_path(taught, student, entry).is_file(), (student, entry)
         with lock:
             latencies[student] = time.monotonic() - there
 
-    with ThreadPoolExecutor(2) as fetchers:
+    with Busy() as busy, ThreadPoolExecutor(16 if fetch_from == "lab" else 2) as fetchers:
         futures = []
         while len(released) < len(plan):
             for (student, assignment, _), entry in zip(plan, entries):
@@ -197,7 +308,11 @@ def burst(taught: Class, service: subprocess.Popen, log: Path, plan: list[tuple[
             time.sleep(0.2)
         for future in futures:
             future.result()
-    return {"latencies": latencies, "released": released, "entries": entries}
+    fetch_cpu = sum(lab.cpu() for lab in labs.values()) - labs_cpu
+    for lab in labs.values():
+        lab.close()
+    return {"latencies": latencies, "released": released, "entries": entries,
+            "fetch_cpu": fetch_cpu / len(plan) if labs else None, "busy": busy.summary()}
 
 
 def compare_with_batch(taught: Class, base: Path) -> str:
@@ -234,6 +349,9 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=0, help="hand-ins at once, by as many students (0: none)")
     parser.add_argument("--broker", default=None, help="grade on workers through this Redis broker")
     parser.add_argument("--workers", type=int, default=2, help="workers started here (with --broker)")
+    parser.add_argument("--fetch", choices=("lab", "cli"), default="lab",
+                        help="in the burst, students fetch from their open lab's Assignments panel (lab) or "
+                             "with `nbgrader fetch_feedback` (cli)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     plan = []
@@ -269,21 +387,28 @@ def main() -> int:
                 if plan:
                     before = uptime()
                     cpu.mark()
-                    outcome = burst(taught, service, log, plan)
+                    outcome = burst(taught, service, log, plan, args.fetch)
                     kinds = cpu.since()
                     after = uptime()
                     values = list(outcome["latencies"].values())
                     drain = max(values)
                     graded = kinds.get("autograde", [])
                     per_notebook = statistics.mean(graded) if graded else float("nan")
-                    goal = 1.5 * len(plan) * per_notebook / cores
+                    per_hand_in = sum(sum(kinds.get(kind, [])) for kind in kinds) / len(plan)
+                    goals = [(f"1.5 x {len(plan)} x grading CPU / {cores}", 1.5 * len(plan) * per_notebook / cores),
+                             (f"1.5 x {len(plan)} x the service's CPU per hand-in / {cores}",
+                              1.5 * len(plan) * per_hand_in / cores)]
                     results.append(
-                        f"| burst of {len(plan)}, {where} | drain {drain:.1f} s (last page released "
-                        f"{max(outcome['released'].values()):.1f} s) | p50 {statistics.median(values):.1f} s | "
-                        f"p95 {percentile(values, 0.95):.1f} s | goal: drained within {goal:.0f} s "
-                        f"({'met' if drain <= goal else 'NOT met'}) | {before.split('load average: ')[1]} -> "
-                        f"{after.split('load average: ')[1]} |")
-                    results.append(f"  {describe(kinds, len(plan))}")
+                        f"| burst of {len(plan)}, {where}, fetched from the {args.fetch} | drain {drain:.1f} s "
+                        f"(last page released {max(outcome['released'].values()):.1f} s) | "
+                        f"p50 {statistics.median(values):.1f} s | p95 {percentile(values, 0.95):.1f} s | "
+                        + "; ".join(f"goal {name}: {goal:.0f} s ({'met' if drain <= goal else 'NOT met'})"
+                                    for name, goal in goals)
+                        + f" | {before.split('load average: ')[1]} -> {after.split('load average: ')[1]} |")
+                    results.append(f"  {describe(kinds, len(plan))}; the service in all {per_hand_in:.2f} s "
+                                   "per hand-in" + (f"; each student's fetch (their lab) {outcome['fetch_cpu']:.2f} s"
+                                                   if outcome["fetch_cpu"] is not None else ""))
+                    results.append(f"  {outcome['busy']}")
             if plan:
                 results.append(f"  batch grading of the same submissions: {compare_with_batch(taught, base)} "
                                f"({uptime()})")

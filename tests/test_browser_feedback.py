@@ -36,7 +36,7 @@ from autograder import course, demo, watchstate
 from conftest import copy_course
 from test_browser import (CHROMIUM, LOG_ERRORS, SCREENSHOTS, _login, browser, free_port, lab_args,  # noqa: F401
                           lab_files, lab_settings, page, serve, start_lab)
-from test_exchange import ASSIGNMENT
+from test_exchange import ASSIGNMENT, as_user
 from test_watch import Class, running_service, wait_until_done
 
 pytestmark = [
@@ -55,11 +55,8 @@ def start_lab_as(root: Path, student: str, taught: Class):
     port, token = free_port(), secrets.token_hex(16)
     home = taught.base / student
     settings = lab_settings(home / "lab-settings")
-    uid = str(taught.students[student])
-    command = ["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--uid", uid, "--gid", uid,
-               "--ro-bind", str(taught.passwd), "/etc/passwd", "--setenv", "HOME", str(home),
-               "--setenv", "JUPYTERLAB_SETTINGS_DIR", str(settings), "--chdir", str(root),
-               "--", "make", "lab", f"LAB_ARGS={lab_args(port, token)}"]
+    command = as_user(["make", "lab", f"LAB_ARGS={lab_args(port, token)}"], uid=taught.students[student], home=home,
+                      passwd=taught.passwd, cwd=root, setenv={"JUPYTERLAB_SETTINGS_DIR": str(settings)})
     env = {key: value for key, value in os.environ.items() if not key.startswith(("JUPYTER", "XDG_"))}
     yield from serve(command, root, env, home / "lab.log", port, token, f"`make lab` as {student}")
 

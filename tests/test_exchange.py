@@ -42,16 +42,24 @@ CHROMIUM = Path("/usr/bin/chromium")
 NOBODY = 65534
 
 
+def as_user(command: list[str], *, uid: int, home: Path, passwd: Path, cwd: Path,
+            setenv: dict[str, str] | None = None) -> list[str]:
+    """``command`` run as a student would run it: as the Unix user ``uid`` (a user namespace of
+    bubblewrap's, everything else of the machine shared), their entry in ``passwd`` (a copy of
+    /etc/passwd with the students added), ``HOME`` set to ``home``, in ``cwd``."""
+    extra = [part for name, value in (setenv or {}).items() for part in ("--setenv", name, value)]
+    return ["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--uid", str(uid), "--gid", str(uid),
+            "--ro-bind", str(passwd), "/etc/passwd", "--setenv", "HOME", str(home), *extra, "--chdir", str(cwd),
+            "--", *command]
+
+
 def nbgrader(*args: str, cwd: Path, user: str | None = None, home: Path | None = None,
              passwd: Path | None = None, uid: int | None = None) -> subprocess.CompletedProcess:
     """``nbgrader ARGS`` in ``cwd``: as the instructor, or as ``user`` (a student; their user id
     ``uid``, by default the one ``STUDENTS`` gives)."""
     command = [str(Path(sys.executable).parent / "nbgrader"), *args]
     if user is not None:
-        uid = STUDENTS[user][0] if uid is None else uid
-        command = ["bwrap", "--dev-bind", "/", "/", "--unshare-user", "--uid", str(uid), "--gid", str(uid),
-                   "--ro-bind", str(passwd), "/etc/passwd", "--setenv", "HOME", str(home), "--chdir", str(cwd),
-                   "--", *command]
+        command = as_user(command, uid=STUDENTS[user][0] if uid is None else uid, home=home, passwd=passwd, cwd=cwd)
     return subprocess.run(command, cwd=cwd, env=course.nbgrader_env(), capture_output=True, text=True,
                           timeout=600, check=False)
 
