@@ -60,6 +60,11 @@ ONCE_PATIENCE = 6
 #: are still being graded, and a hand-in that arrives meanwhile waits for the hand-ins before it,
 #: not for the whole burst. Four per core keeps every core busy in each grading run.
 PER_PASS = max(8, 4 * (os.cpu_count() or 1))
+#: Grading jobs run at once on this machine: two per core. A job waits part of its time (its
+#: sandbox and kernel starting, messages, the kernel stopped, files written), so with one job
+#: per core the cores idle a third of a pass; a second job per core fills that time
+#: (bench/README.md, "Grading on arrival").
+GRADING_JOBS = 2 * (os.cpu_count() or 1)
 #: When students see the hidden tests' results (``--hidden-results``): as soon as their hand-in is
 #: graded, or only from their own due date on (extension included); the first is the default.
 HIDDEN_RESULTS = ("on-arrival", "at-due-date")
@@ -408,7 +413,7 @@ def _grade(c: Course, journal: Journal, keys: list[str], broker: str | None, iso
             _, run = distributed.grade_remote(c.root, broker, db_url=c.db_url, pairs=pairs, progress=False)
             missing = set(run.missing)
         else:
-            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, pairs=pairs)
+            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, pairs=pairs, jobs=GRADING_JOBS)
     except (SandboxUnavailable, ValueError, OSError) as error:
         for key in keys:
             entry = journal.jobs[key]["entry"]
@@ -553,28 +558,37 @@ def _newer_arrived(c: Course, journal: Journal, key: str) -> str | None:
     return None
 
 
-def _release(c: Course, journal: Journal, key: str) -> None:
-    student, assignment = key.split("/")
-    name = journal.jobs[key]["entry"]
-    newer = _newer_arrived(c, journal, key)
-    if newer:
-        log.info("%s (inbound/%s): graded; feedback not released, inbound/%s arrived meanwhile", key, name, newer)
-        journal.done[name] = f"graded; feedback not released: inbound/{newer} arrived meanwhile"
-        del journal.jobs[key]
-        return
-    done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
-    if done.returncode != 0 or "Feedback not released" in done.output:
-        _fail(journal, key, "release", f"nbgrader release_feedback: {done.output.strip()[-300:]}")
-        return
-    _kill_hook("release")
-    job = journal.jobs.pop(key)
-    if job.get("withheld"):
-        journal.withheld[key] = name
-        journal.done[name] = "feedback released, hidden-test results withheld until the due date"
-    else:
-        journal.withheld.pop(key, None)
-        journal.done[name] = "feedback released"
-    log.info("%s (inbound/%s): %s", key, name, journal.done[name])
+def _release(c: Course, journal: Journal, keys: list[str]) -> None:
+    """Release the feedback of the jobs ``keys`` (``nbgrader release_feedback A --student S``,
+    one process per job, as many at once as there are cores), less those of which a newer
+    hand-in has arrived; the journal records each, saved after each. Releasing is idempotent:
+    a job released but not recorded (the service killed in between) is released again."""
+    for key in list(keys):
+        newer = _newer_arrived(c, journal, key)
+        if newer:
+            name = journal.jobs[key]["entry"]
+            log.info("%s (inbound/%s): graded; feedback not released, inbound/%s arrived meanwhile", key, name, newer)
+            journal.done[name] = f"graded; feedback not released: inbound/{newer} arrived meanwhile"
+            del journal.jobs[key]
+            keys.remove(key)
+            watchstate.save(c.root, journal)
+    commands = [["release_feedback", key.split("/")[1], "--student", key.split("/")[0]] for key in keys]
+    for key, done in zip(keys, course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)):
+        name = journal.jobs[key]["entry"]
+        if done.returncode != 0 or "Feedback not released" in done.output:
+            _fail(journal, key, "release", f"nbgrader release_feedback: {done.output.strip()[-300:]}")
+            watchstate.save(c.root, journal)
+            continue
+        _kill_hook("release")
+        job = journal.jobs.pop(key)
+        if job.get("withheld"):
+            journal.withheld[key] = name
+            journal.done[name] = "feedback released, hidden-test results withheld until the due date"
+        else:
+            journal.withheld.pop(key, None)
+            journal.done[name] = "feedback released"
+        log.info("%s (inbound/%s): %s", key, name, journal.done[name])
+        watchstate.save(c.root, journal)
 
 
 def _release_due(c: Course, journal: Journal) -> None:
@@ -623,9 +637,8 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
     if graded:
         _feedback(c, journal, graded, hidden_results)
         watchstate.save(c.root, journal)
-    for key in now_at(chosen, "feedback"):
-        _release(c, journal, key)
-        watchstate.save(c.root, journal)
+    if now_at(chosen, "feedback"):
+        _release(c, journal, now_at(chosen, "feedback"))
     _release_due(c, journal)
 
 
