@@ -547,10 +547,10 @@ def _result_of(meta: dict, identifier: str, job: _Pending) -> jobs.Result | None
 def grade_remote(root: Path, broker: str, *, db_url: str | None = None, assignments: Sequence[str] | None = None,
                  student_ids: Sequence[str] | None = None, options: tuple[str, ...] = (), progress: bool = True,
                  lost_after: float = LOST_AFTER, broker_wait: float = 300.0,
-                 pairs: Sequence[tuple[str, str]] | None = None) -> tuple[Path, Run]:
+                 pairs: Sequence[tuple[str, str]] | None = None, class_wide: bool = True) -> tuple[Path, Run]:
     """Grade the course's submissions on the workers listening at ``broker``: the same jobs,
     gradebook entries and reports as local grading (:func:`autograder.grade.grade`, which
-    records each result as it arrives; ``pairs`` as there). Returns the CSV's path and what happened (:class:`Run`:
+    records each result as it arrives; ``pairs`` and ``class_wide`` as there). Returns the CSV's path and what happened (:class:`Run`:
     its ``missing`` jobs were not graded; run the same command again)."""
     from autograder import grade
 
@@ -562,7 +562,7 @@ def grade_remote(root: Path, broker: str, *, db_url: str | None = None, assignme
                        broker_wait=broker_wait)
 
     path = grade.grade(root, db_url=db_url, options=options, progress=progress, assignments=assignments,
-                       student_ids=student_ids, grader=grader, pairs=pairs)
+                       student_ids=student_ids, grader=grader, pairs=pairs, class_wide=class_wide)
     return path, run
 
 

@@ -223,14 +223,14 @@ class Waiting:
 def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, isolate: bool = True,
           options: tuple[str, ...] = (), progress: bool = True, assignments: Sequence[str] | None = None,
           student_ids: Sequence[str] | None = None, grader: Grader | None = None,
-          pairs: Sequence[tuple[str, str]] | None = None) -> Path:
+          pairs: Sequence[tuple[str, str]] | None = None, class_wide: bool = True) -> Path:
     """Grade the submissions under ``root/submitted`` and write ``reports/grades.csv``.
 
     Only ``assignments`` and ``student_ids`` when given (default: all), or only ``pairs``
     (student, assignment), which keeps the parallel workers busy across assignments and writes
     the reports once (``python -m autograder watch``'s hand-ins of a pass). Each result goes to
     the gradebook (``db_url``, default: the course configuration's) as it comes in; the reports
-    are then written from the gradebook (:func:`write_reports`). ``jobs`` parallel workers
+    are then written from the gradebook (:func:`catch_up`, unless ``class_wide`` is False). ``jobs`` parallel workers
     (default: the machine's cores), or ``grader`` to grade elsewhere. Returns the CSV's path.
     """
     root = root.resolve()
@@ -262,10 +262,24 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
             waiting.finish(result.student, result.assignment)
             bar.update()
             bar.set_postfix_str(waiting.label())
-    # penalties follow the due dates, extensions and waivers as they are now, graded or not
-    for line in late.apply(root, url):
-        print(line, file=sys.stderr)
-    return write_reports(root, url)
+    if not class_wide:   # each result's own penalty was applied as it was recorded
+        return root / course.REPORTS / "grades.csv"
+    return catch_up(root, url)
+
+
+def catch_up(root: Path, db_url: str, say: Callable[[str], None] | None = None) -> Path:
+    """The class-wide steps after grading: every late penalty recomputed (they follow the due
+    dates, extensions and waivers as they are now, graded or not; a line on stderr for each that
+    changed), then the reports rewritten (:func:`write_reports`). :func:`grade` ends with them,
+    unless told that its caller does them later (``class_wide=False``: ``python -m autograder
+    watch`` between two passes of a burst, where they would cost a second per pass). ``say``
+    gets each changed penalty's line instead of stderr."""
+    for line in late.apply(root, db_url):
+        if say:
+            say(line)
+        else:
+            print(line, file=sys.stderr)
+    return write_reports(root, db_url)
 
 
 # --- reports -----------------------------------------------------------------------------------

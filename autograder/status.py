@@ -175,6 +175,9 @@ def render_queue(queue: watchstate.Queue) -> str:
             lines += [f"        {item}" for item in items]
     if not (queue.queued or queue.in_flight or queue.failed):
         lines.append("    nothing queued, in flight or failed")
+    if queue.reports_stale:
+        lines.append("    reports/ and the late penalties of those not just graded are brought up to date once "
+                     "nothing is left to grade (each hand-in's own penalty is in its feedback already)")
     return "\n".join(lines) + "\n"
 
 

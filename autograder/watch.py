@@ -65,6 +65,8 @@ PER_PASS = max(8, 4 * (os.cpu_count() or 1))
 #: per core the cores idle a third of a pass; a second job per core fills that time
 #: (bench/README.md, "Grading on arrival").
 GRADING_JOBS = 2 * (os.cpu_count() or 1)
+#: What the log says once the class-wide steps are done (:func:`_catch_up`).
+CAUGHT_UP = "every late penalty recomputed, reports/ rewritten"
 #: When students see the hidden tests' results (``--hidden-results``): as soon as their hand-in is
 #: graded, or only from their own due date on (extension included); the first is the default.
 HIDDEN_RESULTS = ("on-arrival", "at-due-date")
@@ -407,13 +409,17 @@ def _grade(c: Course, journal: Journal, keys: list[str], broker: str | None, iso
 
     pairs = [(key.split("/")[0], key.split("/")[1]) for key in keys]
     missing: set[tuple[str, str]] = set()
+    journal.reports_stale = True   # saved before grading: a service killed meanwhile catches up when restarted
+    watchstate.save(c.root, journal)
     try:
         if broker:
             from autograder import distributed
-            _, run = distributed.grade_remote(c.root, broker, db_url=c.db_url, pairs=pairs, progress=False)
+            _, run = distributed.grade_remote(c.root, broker, db_url=c.db_url, pairs=pairs, progress=False,
+                                              class_wide=False)
             missing = set(run.missing)
         else:
-            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, pairs=pairs, jobs=GRADING_JOBS)
+            grade(c.root, db_url=c.db_url, isolate=isolate, progress=False, pairs=pairs, jobs=GRADING_JOBS,
+                  class_wide=False)
     except (SandboxUnavailable, ValueError, OSError) as error:
         for key in keys:
             entry = journal.jobs[key]["entry"]
@@ -427,6 +433,22 @@ def _grade(c: Course, journal: Journal, keys: list[str], broker: str | None, iso
         else:
             journal.jobs[key]["step"] = "graded"
             log.info("%s (inbound/%s): graded", key, journal.jobs[key]["entry"])
+
+
+def _catch_up(c: Course, journal: Journal) -> None:
+    """Once nothing is left to grade: every late penalty recomputed and the reports rewritten
+    (:func:`autograder.grade.catch_up`), which a burst's passes leave to its end. Each graded
+    hand-in's own penalty was applied when it was recorded, before its feedback was made."""
+    from autograder.grade import catch_up
+
+    try:
+        catch_up(c.root, c.db_url, say=log.info)
+    except (ValueError, OSError) as error:
+        log.error("reports/ and late penalties not brought up to date, tried again on the next pass: %s", error)
+        return
+    journal.reports_stale = False
+    watchstate.save(c.root, journal)
+    log.info("%s", CAUGHT_UP)
 
 
 def _not_due(c: Course, key: str, now: float) -> str | None:
@@ -639,6 +661,8 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
         watchstate.save(c.root, journal)
     if now_at(chosen, "feedback"):
         _release(c, journal, now_at(chosen, "feedback"))
+    if journal.reports_stale and not at("queued", "collected"):
+        _catch_up(c, journal)
     _release_due(c, journal)
 
 

@@ -44,6 +44,7 @@ class Journal:
     failed: dict[str, dict] = field(default_factory=dict)      # key -> entry, step, reason
     withheld: dict[str, str] = field(default_factory=dict)     # key -> entry released without hidden results
     newcomers: dict[str, str] = field(default_factory=dict)    # name -> its student, new to the gradebook
+    reports_stale: bool = False   # graded since the class-wide steps (late penalties, reports) last ran
 
 
 def folder(root: Path) -> Path:
@@ -127,6 +128,7 @@ class Queue:
     refused: list[str] = field(default_factory=list)
     withheld: list[str] = field(default_factory=list)
     newcomers: list[str] = field(default_factory=list)
+    reports_stale: bool = False   # reports/ and late penalties are caught up once nothing is left to grade
 
 
 def queue(root: Path) -> Queue | None:
@@ -148,6 +150,7 @@ def queue(root: Path) -> Queue | None:
     state.refused = [f"inbound/{name}: {why}" for name, why in sorted(journal.refused.items())]
     state.withheld = [f"{key} ({name})" for key, name in sorted(journal.withheld.items())]
     state.newcomers = [f"inbound/{name}: {why}" for name, why in sorted(journal.newcomers.items())]
+    state.reports_stale = journal.reports_stale
     return state
 
 

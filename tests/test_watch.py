@@ -451,11 +451,12 @@ def running_service(taught: Class, log: Path, *args: str, env: dict[str, str] | 
 
 def wait_until_done(taught: Class, service: subprocess.Popen, log: Path, names: list[str],
                     patience: float = 900.0) -> watchstate.Journal:
-    """Wait until the journal says what became of every inbound entry in ``names``."""
+    """Wait until the journal says what became of every inbound entry in ``names``, and the
+    reports and late penalties are caught up."""
     deadline = time.monotonic() + patience
     while True:
         journal = watchstate.load(taught.root)
-        if all(name in journal.done for name in names):
+        if all(name in journal.done for name in names) and not journal.reports_stale:
             return journal
         assert service.poll() is None, f"the service stopped:\n{log.read_text()[-3000:]}"
         assert time.monotonic() < deadline, f"not done in {patience} s:\n{log.read_text()[-3000:]}"
@@ -506,6 +507,16 @@ def test_a_burst_of_hand_ins_is_graded_as_batch_grading_grades_them(tmp_path: Pa
         released = [n for n, line in enumerate(lines) if line.endswith("feedback released")]
         graded = [n for n, line in enumerate(lines) if line.endswith("): graded")]
         assert len(released) == len(BURST) - 1 and released[0] < graded[-1], "\n".join(lines)
+        # the class-wide steps (every late penalty, reports/) only when nothing was left to grade:
+        # never between a hand-in's "queued" and its "graded"; last after the last one graded
+        caught_up = [n for n, line in enumerate(lines) if watch.CAUGHT_UP in line]
+        queued_at = {line.split(" INFO ", 1)[1].removesuffix(": queued"): n for n, line in enumerate(lines)
+                     if line.endswith(": queued")}
+        graded_at = {line.split(" (", 1)[1].removesuffix("): graded"): n for n, line in enumerate(lines)
+                     if line.endswith("): graded")}
+        assert len(queued_at) == len(graded_at) == len(BURST) and caught_up and caught_up[-1] > graded[-1]
+        assert not [(entry, n) for n in caught_up for entry in graded_at if queued_at[entry] < n < graded_at[entry]], \
+            "\n".join(lines)
         for entry in entries:
             expected = "failed at" if entry.name == journal.failed[broken]["entry"] else "feedback released"
             assert journal.done[entry.name].startswith(expected), (entry.name, journal.done[entry.name])
@@ -534,3 +545,13 @@ def test_a_burst_of_hand_ins_is_graded_as_batch_grading_grades_them(tmp_path: Pa
                 assert f"Score: {total:g}" in text or f"Score: {total}" in text, (student, whose)
     finally:
         taught.close()
+
+
+def test_status_says_the_reports_wait_for_the_end_of_a_burst():
+    """Between two passes of a burst, reports/ and the late penalties of those not just graded
+    wait for the queue to empty: `status` says so, and says nothing of it otherwise."""
+    from autograder import status
+
+    busy = status.render_queue(watchstate.Queue(in_flight=["s1/01_translation: graded (entry)"], reports_stale=True))
+    assert "brought up to date once nothing is left to grade" in busy
+    assert "brought up to date" not in status.render_queue(watchstate.Queue())
