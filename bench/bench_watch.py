@@ -400,7 +400,8 @@ def main() -> int:
                               1.5 * len(plan) * per_hand_in / cores)]
                     results.append(
                         f"| burst of {len(plan)}, {where}, fetched from the {args.fetch} | drain {drain:.1f} s "
-                        f"(last page released {max(outcome['released'].values()):.1f} s) | "
+                        f"(first page released {min(outcome['released'].values()):.1f} s, last "
+                        f"{max(outcome['released'].values()):.1f} s) | "
                         f"p50 {statistics.median(values):.1f} s | p95 {percentile(values, 0.95):.1f} s | "
                         + "; ".join(f"goal {name}: {goal:.0f} s ({'met' if drain <= goal else 'NOT met'})"
                                     for name, goal in goals)
