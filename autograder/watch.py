@@ -402,8 +402,8 @@ def _collect(c: Course, journal: Journal, key: str) -> None:
 
 
 def _grade(c: Course, journal: Journal, keys: list[str], broker: str | None, isolate: bool) -> None:
-    """Grade the jobs ``keys`` (of any assignments) in one grading run: its parallel jobs are
-    kept busy across assignments, and the reports are written once."""
+    """Grade the jobs ``keys`` (of any assignments) in one grading run, which keeps its parallel
+    jobs busy across assignments; the class-wide steps wait for :func:`_catch_up`."""
     from autograder.grade import grade
     from autograder.sandbox import SandboxUnavailable
 
@@ -585,15 +585,13 @@ def _release(c: Course, journal: Journal, keys: list[str]) -> None:
     one process per job, as many at once as there are cores), less those of which a newer
     hand-in has arrived; the journal records each, saved after each. Releasing is idempotent:
     a job released but not recorded (the service killed in between) is released again."""
-    for key in list(keys):
-        newer = _newer_arrived(c, journal, key)
-        if newer:
-            name = journal.jobs[key]["entry"]
-            log.info("%s (inbound/%s): graded; feedback not released, inbound/%s arrived meanwhile", key, name, newer)
-            journal.done[name] = f"graded; feedback not released: inbound/{newer} arrived meanwhile"
-            del journal.jobs[key]
-            keys.remove(key)
-            watchstate.save(c.root, journal)
+    superseded = {key: newer for key in keys if (newer := _newer_arrived(c, journal, key))}
+    for key, newer in superseded.items():
+        name = journal.jobs.pop(key)["entry"]
+        log.info("%s (inbound/%s): graded; feedback not released, inbound/%s arrived meanwhile", key, name, newer)
+        journal.done[name] = f"graded; feedback not released: inbound/{newer} arrived meanwhile"
+        watchstate.save(c.root, journal)
+    keys = [key for key in keys if key not in superseded]
     commands = [["release_feedback", key.split("/")[1], "--student", key.split("/")[0]] for key in keys]
     for key, done in zip(keys, course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)):
         name = journal.jobs[key]["entry"]

@@ -19,20 +19,25 @@ autograder worker --concurrency 1`` each, started here on this machine).
   fetched the assignment beforehand; the service is paused (SIGSTOP to its process group)
   while the N ``nbgrader submit`` run, and resumed (SIGCONT): from then on the N hand-ins are
   there at once, and the clock of each starts. As each page appears in the exchange its
-  student's ``fetch_feedback`` runs (two at a time); the drain time is when the last student has
-  their page. Then the same submissions are graded by ``python -m autograder grade`` in a course
+  student fetches it (``--fetch``): from their open lab's Assignments panel (``lab``, the
+  default: a process of the student's own, started before the burst, runs nbgrader's
+  ``fetch_feedback`` handler code; :class:`Lab`), or with ``nbgrader fetch_feedback`` (``cli``,
+  two at a time); the drain time is when the last student has their page. How busy the cores
+  were is sampled from ``/proc/stat`` (:class:`Busy`). Then the same submissions are graded by ``python -m autograder grade`` in a course
   of their own, and the scores compared cell by cell.
 
 CPU: every nbgrader process the service and the workers start appends its CPU time (its own and
 its waited-for children's: the student's kernel in its sandbox) to a file
 (``$AUTOGRADER_CPU_LOG``, :mod:`autograder.runner`); the CPU per graded notebook is the mean of
 the ``autograde`` processes of the phase, the service's own process is measured from ``/proc``.
-The goal of the burst: drained within 1.5 x (N x CPU per notebook / cores). The load average
+The goal of the burst: drained within 1.5 x (N x CPU per notebook / cores); it is printed also
+with the service's whole CPU per hand-in in place of the grading's. The load average
 (``uptime``) is printed before and after each phase: on a shared machine the times move with
 whatever else runs.
 
 Usage: ``.venv/bin/python bench/bench_watch.py [--hand-ins N] [--gap SECONDS] [--burst N]
-[--broker URL --workers K]`` (needs bubblewrap; Redis for ``--broker``, e.g. ``.ci/redis``).
+[--broker URL --workers K] [--fetch lab|cli]`` (needs bubblewrap; Redis for ``--broker``, e.g.
+``.ci/redis``).
 """
 
 from __future__ import annotations
