@@ -37,6 +37,8 @@ CSV_COLUMNS = ("student_id", "assignment", "notebook", "cell", "score", "max_sco
 
 #: Grades (student, assignment) pairs (here, or on workers) and yields each result as it finishes.
 Grader = Callable[[Sequence[tuple[str, str]]], Iterator[Result]]
+#: The table of scores under ``reports/`` (:func:`write_reports`).
+GRADES_CSV = "grades.csv"
 
 
 def students(root: Path) -> list[str]:
@@ -157,6 +159,7 @@ def select(root: Path, assignments: Sequence[str] | None = None,
     students (default: all), or among ``pairs`` (each a student and an assignment). An unknown
     assignment or student is a ``ValueError``."""
     if pairs is not None:
+        pairs = set(pairs)
         assignments, student_ids = [a for _, a in pairs], [s for s, _ in pairs]
     known = course.assignments(root)
     unknown = sorted(set(assignments or ()) - set(known))
@@ -227,8 +230,8 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
     """Grade the submissions under ``root/submitted`` and write ``reports/grades.csv``.
 
     Only ``assignments`` and ``student_ids`` when given (default: all), or only ``pairs``
-    (student, assignment), which keeps the parallel workers busy across assignments and writes
-    the reports once (``python -m autograder watch``'s hand-ins of a pass). Each result goes to
+    (student, assignment): ``python -m autograder watch``'s hand-ins of a pass, of any
+    assignments, in one run that keeps the parallel workers busy. Each result goes to
     the gradebook (``db_url``, default: the course configuration's) as it comes in; the reports
     are then written from the gradebook (:func:`catch_up`, unless ``class_wide`` is False). ``jobs`` parallel workers
     (default: the machine's cores), or ``grader`` to grade elsewhere. Returns the CSV's path.
@@ -263,7 +266,7 @@ def grade(root: Path, *, jobs: int | None = None, db_url: str | None = None, iso
             bar.update()
             bar.set_postfix_str(waiting.label())
     if not class_wide:   # each result's own penalty was applied as it was recorded
-        return root / course.REPORTS / "grades.csv"
+        return root / course.REPORTS / GRADES_CSV
     return catch_up(root, url)
 
 
@@ -275,11 +278,12 @@ def catch_up(root: Path, db_url: str, say: Callable[[str], None] | None = None) 
     watch`` between two passes of a burst, where they would cost a second per pass). ``say``
     gets each changed penalty's line instead of stderr."""
     for line in late.apply(root, db_url):
-        if say:
-            say(line)
-        else:
-            print(line, file=sys.stderr)
+        (say or _to_stderr)(line)
     return write_reports(root, db_url)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -372,7 +376,7 @@ def write_reports(root: Path, db_url: str) -> Path:
         summary.append(f"{student}: {total:g}/{maximum:g}" + "".join(f"\n    {line}" for line in lines))
     reports = root / course.REPORTS
     reports.mkdir(exist_ok=True)
-    path = reports / "grades.csv"
+    path = reports / GRADES_CSV
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)

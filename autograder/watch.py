@@ -6,8 +6,9 @@ A loop around the batch commands' own steps, for each new hand-in in the exchang
    :func:`autograder.exchange.copy_entry`, the checks and copy of ``SafeCollect``) into
    ``submitted/<student>/<assignment>/``;
 2. **grade** it with :func:`autograder.grade.grade` (or on the workers,
-   :func:`autograder.distributed.grade_remote`), which records it in the gradebook and rewrites
-   ``reports/``;
+   :func:`autograder.distributed.grade_remote`), which records it in the gradebook with its late
+   penalty (the class-wide steps, every late penalty recomputed and ``reports/`` rewritten, run
+   once nothing is left to grade: :func:`_catch_up`);
 3. make its **feedback** (``nbgrader generate_feedback A`` with the course's steps: ``--student S``,
    or the pass's students of ``A`` together in one process);
 4. **release** it (``nbgrader release_feedback A --student S``, the course's
@@ -324,6 +325,17 @@ def enqueue(c: Course, journal: Journal, ready: Ready, now: float,
 
 # --- the steps ----------------------------------------------------------------------------------
 
+def _release_command(key: str) -> list[str]:
+    """``nbgrader release_feedback A --student S`` for the job ``key`` (``S/A``)."""
+    student, assignment = key.split("/")
+    return ["release_feedback", assignment, "--student", student]
+
+
+def _released(done: runner.Finished) -> bool:
+    """Whether a ``release_feedback`` released the page (nbgrader exits 0 also when it did not)."""
+    return done.returncode == 0 and "Feedback not released" not in done.output
+
+
 def _kill_hook(step: str) -> None:
     if os.environ.get(KILL_HOOK) == step:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -361,8 +373,8 @@ def _tell(c: Course, key: str, entry: str, lines: list[str], *, collected: bool,
                  timestamp, secret, lines)
     if not release:
         return
-    done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
-    if done.returncode != 0 or "Feedback not released" in done.output:
+    done = course.run_nbgrader(c.root, *_release_command(key))
+    if not _released(done):
         log.error("%s (inbound/%s): the page saying why was not released: %s", key, entry, done.output.strip()[-300:])
     else:
         log.info("%s (inbound/%s): the student is told why: %s", key, entry, "; ".join(lines))
@@ -466,14 +478,16 @@ def _feedback_command(c: Course, key: str, withhold: bool) -> list[str]:
     return _feedback_students_command(c, assignment, [student], withhold)
 
 
-def _feedback_students_command(c: Course, assignment: str, students: list[str], withhold: bool) -> list[str]:
+def _feedback_students_command(c: Course, assignment: str, students: list[str], withhold: bool,
+                               graded: set[str] | None = None) -> list[str]:
     """``nbgrader generate_feedback`` of ``assignment`` for ``students``: one of them by
     ``--student``; several in one process (the exporter and gradebook set up once), as every
-    student whose graded hand-in is in ``autograded/`` less the others, excluded by id."""
+    student whose graded hand-in is in ``autograded/`` (``graded``, when the caller has them)
+    less the others, excluded by id."""
     if len(students) == 1:
         chosen = ["--student", students[0]]
     else:
-        others = sorted(_graded_students(c, assignment) - set(students))
+        others = sorted((_graded_students(c, assignment) if graded is None else graded) - set(students))
         chosen = [f"--CourseDirectory.student_id_exclude={','.join(others)}"] if others else []
     command = ["generate_feedback", assignment, *chosen, "--force", *feedback.nbgrader_options(c.db_url)]
     if withhold:
@@ -484,22 +498,23 @@ def _feedback_students_command(c: Course, assignment: str, students: list[str], 
 def _graded_students(c: Course, assignment: str) -> set[str]:
     """The ids of ``autograded/<student>/<assignment>/`` folders."""
     try:
-        return {entry.name for entry in os.scandir(c.root / "autograded")
-                if (c.root / "autograded" / entry.name / assignment).is_dir()}
+        return {entry.name for entry in os.scandir(c.root / feedback.AUTOGRADED)
+                if (c.root / feedback.AUTOGRADED / entry.name / assignment).is_dir()}
     except OSError:
         return set()
 
 
-def _feedback_groups(c: Course, keys: list[str], withheld: dict[str, bool]) -> list[list[str]]:
+def _feedback_groups(keys: list[str], withheld: dict[str, bool], graded: dict[str, set[str]]) -> list[list[str]]:
     """The jobs ``keys`` in groups that one ``generate_feedback`` can make: the same assignment
     and the same withholding. A student id that nbgrader's comma-separated exclusion list could
-    not hold (none the exchange accepts) keeps its assignment's jobs one per command."""
+    not hold (none the exchange accepts; ``graded``: per assignment, the students graded) keeps
+    its assignment's jobs one per command."""
     groups: dict[tuple[str, bool], list[str]] = {}
     for key in keys:
         groups.setdefault((key.split("/")[1], withheld[key]), []).append(key)
     out: list[list[str]] = []
     for (assignment, _), group in groups.items():
-        if len(group) > 1 and any("," in student for student in _graded_students(c, assignment)):
+        if len(group) > 1 and any("," in student for student in graded[assignment]):
             out += [[key] for key in group]
         else:
             out.append(group)
@@ -510,11 +525,12 @@ def _make_pages(c: Course, keys: list[str], withheld: dict[str, bool]) -> dict[s
     """Run ``generate_feedback`` for ``keys``, grouped (see :func:`_feedback_groups`); how the
     command that made each key's pages ended. A group whose command failed is made again one
     key per command, so that one student's failure is not another's."""
-    groups = _feedback_groups(c, keys, withheld)
+    graded = {assignment: _graded_students(c, assignment) for assignment in {key.split("/")[1] for key in keys}}
+    groups = _feedback_groups(keys, withheld, graded)
 
     def commands(of: list[list[str]]) -> list[list[str]]:
         return [_feedback_students_command(c, group[0].split("/")[1], [key.split("/")[0] for key in group],
-                                           withheld[group[0]]) for group in of]
+                                           withheld[group[0]], graded[group[0].split("/")[1]]) for group in of]
 
     jobs = os.cpu_count() or 1
     ended: dict[str, runner.Finished] = {}
@@ -592,10 +608,10 @@ def _release(c: Course, journal: Journal, keys: list[str]) -> None:
         journal.done[name] = f"graded; feedback not released: inbound/{newer} arrived meanwhile"
         watchstate.save(c.root, journal)
     keys = [key for key in keys if key not in superseded]
-    commands = [["release_feedback", key.split("/")[1], "--student", key.split("/")[0]] for key in keys]
+    commands = [_release_command(key) for key in keys]
     for key, done in zip(keys, course.run_nbgrader_many(c.root, commands, jobs=os.cpu_count() or 1)):
         name = journal.jobs[key]["entry"]
-        if done.returncode != 0 or "Feedback not released" in done.output:
+        if not _released(done):
             _fail(journal, key, "release", f"nbgrader release_feedback: {done.output.strip()[-300:]}")
             watchstate.save(c.root, journal)
             continue
@@ -619,11 +635,10 @@ def _release_due(c: Course, journal: Journal) -> None:
     for key, name in sorted(journal.withheld.items()):
         if key in journal.jobs or _not_due(c, key, now):
             continue
-        student, assignment = key.split("/")
         done = course.run_nbgrader(c.root, *_feedback_command(c, key, withhold=False))
         if done.returncode == 0:
-            done = course.run_nbgrader(c.root, "release_feedback", assignment, "--student", student)
-        if done.returncode != 0 or "Feedback not released" in done.output:
+            done = course.run_nbgrader(c.root, *_release_command(key))
+        if not _released(done):
             log.error("%s (inbound/%s): full feedback at the due date not released, tried again on the next "
                       "pass: %s", key, name, done.output.strip()[-300:])
             continue
@@ -650,15 +665,17 @@ def process(c: Course, journal: Journal, broker: str | None, isolate: bool,
         _collect(c, journal, key)
         watchstate.save(c.root, journal)
     chosen = at("collected", "graded", "feedback")[:max(1, per_pass)]
-    if now_at(chosen, "collected"):
-        _grade(c, journal, now_at(chosen, "collected"), broker, isolate)
+    to_grade = now_at(chosen, "collected")
+    if to_grade:
+        _grade(c, journal, to_grade, broker, isolate)
         watchstate.save(c.root, journal)
     graded = now_at(chosen, "graded")
     if graded:
         _feedback(c, journal, graded, hidden_results)
         watchstate.save(c.root, journal)
-    if now_at(chosen, "feedback"):
-        _release(c, journal, now_at(chosen, "feedback"))
+    to_release = now_at(chosen, "feedback")
+    if to_release:
+        _release(c, journal, to_release)
     if journal.reports_stale and not at("queued", "collected"):
         _catch_up(c, journal)
     _release_due(c, journal)
